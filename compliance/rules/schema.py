@@ -1,0 +1,87 @@
+"""The rule-pack format, as pydantic models: the loader validates with them and the published
+JSON Schema (`schemas/rule-pack.schema.json`) is generated from them."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Severity = Literal["critical", "high", "medium", "low", "info"]
+SEVERITIES: tuple[str, ...] = ("critical", "high", "medium", "low", "info")
+ClauseType = Literal[
+    "no-competing-model", "no-model-improvement", "derivative-naming", "attribution", "mau-threshold",
+    "acceptable-use-policy", "no-reverse-engineering", "no-automated-extraction", "rate-limit-circumvention",
+    "no-api-key-sharing", "non-commercial", "research-only", "share-alike", "use-restrictions-propagate",
+    "distillation-allowed", "output-ownership", "permitted-exception", "coverage", "organisation-policy", "other",
+]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Scope(_Strict):
+    """How a document is chosen: by date of use (service terms) or by the model it governs."""
+
+    dated: bool = Field(default=False, description="Applies by the date of use: facts of this provider outside the window are not evaluated.")
+    channels: list[Literal["api", "consumer"]] = Field(default_factory=lambda: ["api", "consumer"])
+
+
+class Document(_Strict):
+    """The source document a pack encodes."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9.\-]*$", description="<provider>.<document>, shared by all versions.")
+    provider: str
+    title: str
+    kind: Literal["service-terms", "usage-policy", "model-license", "dataset-license", "organisation-policy"]
+    version: str
+    effective_from: date | None = None
+    valid_until: date | None = Field(default=None, description="Last day in force (inclusive); null while current.")
+    superseded_by: str | None = Field(default=None, description="Pack id (document@version) of the next version.")
+    url: str
+    source_text: str | None = Field(default=None, description="The text's file in the corpus, for `rules verify`.")
+    scope: Scope = Field(default_factory=Scope)
+    notes: str = ""
+
+
+class Example(_Strict):
+    """A short manifest the rule must judge as `expect`."""
+
+    name: str
+    expect: Literal["violation", "review", "pass", "not-applicable"]
+    as_of: date | None = None
+    manifest: dict[str, Any]
+
+
+class Rule(_Strict):
+    """One clause of one document."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9.\-]*$")
+    clause: ClauseType
+    kind: Literal["prohibition", "obligation", "permission"] = "prohibition"
+    title: str = ""
+    section: str = ""
+    quote: str = Field(min_length=1, description="Verbatim from the source text.")
+    severity: Severity
+    outcome: Literal["violation", "review"] = Field(default="violation", description="The strongest status the rule gives.")
+    waivable: bool = True
+    when: dict[str, Any]
+    message: str
+    pass_message: str = ""
+    remediation: str = ""
+    examples: list[Example] = Field(default_factory=list)
+
+
+class RulePackModel(_Strict):
+    schema_version: Literal[1] = 1
+    document: Document
+    rules: list[Rule] = Field(min_length=1)
+
+
+def rule_pack_json_schema() -> dict[str, Any]:
+    schema = RulePackModel.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = "https://tos-check.dev/schemas/rule-pack.schema.json"
+    return schema
