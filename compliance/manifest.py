@@ -13,7 +13,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from compliance.errors import InputError
-from compliance.yamlio import LineDict, line_at, load_yaml_file, load_yaml_text
+from compliance.yamlio import LineDict, line_at, load_yaml_text
 
 MANIFEST_NAMES = ("ai-usage.yaml", "ai-usage.yml")
 
@@ -106,16 +106,22 @@ class Manifest(_Strict):
     artifacts: list[Artifact] = Field(default_factory=list)
     providers: list[ProviderUse] = Field(default_factory=list)
     datasets: list[Dataset] = Field(default_factory=list)
-    logs: list[str] = Field(default_factory=list, description="Log files or globs, relative to the manifest.")
 
 
 class LoadedManifest:
     """A validated manifest with the raw line-annotated data kept for evidence."""
 
-    def __init__(self, manifest: Manifest, raw: LineDict, path: str) -> None:
+    def __init__(self, manifest: Manifest, raw: LineDict, path: str, text_lines: list[str] | None = None) -> None:
         self.manifest = manifest
         self.raw = raw
         self.path = path
+        self.text_lines = text_lines or []
+
+    def source_line(self, line: int) -> str:
+        """The text of a 1-based line of the manifest file (for evidence snippets)."""
+        if 1 <= line <= len(self.text_lines):
+            return self.text_lines[line - 1].strip()
+        return ""
 
     def line(self, *loc: Any) -> int:
         return line_at(self.raw, tuple(loc)) or 1
@@ -154,7 +160,7 @@ def _check_references(loaded: LoadedManifest) -> None:
                 )
 
 
-def parse_manifest(data: Any, path: str) -> LoadedManifest:
+def parse_manifest(data: Any, path: str, text: str | None = None) -> LoadedManifest:
     """Validate already-parsed manifest data (used by rule examples as well as files)."""
     if not isinstance(data, dict):
         raise InputError(path, getattr(data, "line", 1), "a manifest must be a mapping with a `project` key")
@@ -165,7 +171,7 @@ def parse_manifest(data: Any, path: str) -> LoadedManifest:
     raw = data if isinstance(data, LineDict) else LineDict(data)
     if not isinstance(data, LineDict):
         raw.line, raw.key_lines = 1, {}
-    loaded = LoadedManifest(manifest, raw, path)
+    loaded = LoadedManifest(manifest, raw, path, text.splitlines() if text is not None else None)
     _check_references(loaded)
     return loaded
 
@@ -173,11 +179,19 @@ def parse_manifest(data: Any, path: str) -> LoadedManifest:
 def load_manifest(path: Path, display: str | None = None) -> LoadedManifest:
     """Load and validate `ai-usage.yaml`; every problem is an InputError naming file and line."""
     shown = display or str(path)
-    return parse_manifest(load_yaml_file(path, shown), shown)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(shown, None, "manifest not found") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(shown, None, f"not UTF-8 text ({exc.reason})") from None
+    except OSError as exc:
+        raise InputError(shown, None, f"cannot read: {exc.strerror}") from None
+    return load_manifest_text(text, shown)
 
 
 def load_manifest_text(text: str, display: str) -> LoadedManifest:
-    return parse_manifest(load_yaml_text(text, display), display)
+    return parse_manifest(load_yaml_text(text, display), display, text)
 
 
 def find_manifest(root: Path) -> Path | None:

@@ -298,6 +298,20 @@ class Test(Cond):
 
 
 @dataclass
+class ReviewIf(Cond):
+    """`{review_if: COND}`: UNKNOWN when COND holds, else FALSE; for cases a person must decide."""
+
+    item: Cond
+    line: int = 0
+
+    def eval(self, env: Env, subject: Fact | None) -> Truth:
+        return Truth.UNKNOWN if self.item.eval(env, subject) is Truth.TRUE else Truth.FALSE
+
+    def describe(self) -> str:
+        return f"needs review if ({self.item.describe()})"
+
+
+@dataclass
 class JudgeCond(Cond):
     """`{judge: competes, subject: $artifact, threshold: 0.7, uncertain_from: 0.3}`."""
 
@@ -435,6 +449,9 @@ class ConditionParser:
         if head == "not":
             self._only(node, {"not"})
             return Not(self.parse(node["not"], variables, in_where), line=line)
+        if head == "review_if":
+            self._only(node, {"review_if"})
+            return ReviewIf(self.parse(node["review_if"], variables, in_where), line=line)
         if head == "judge":
             return self._judge(node, variables)
         if head == "rule":

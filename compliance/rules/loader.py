@@ -14,7 +14,7 @@ from compliance.rules.conditions import Binding, Cond, ConditionParser
 from compliance.rules.schema import Document, Rule, RulePackModel
 from compliance.yamlio import LineDict, line_at, load_yaml_file
 
-JUDGES = {"competes"}
+JUDGES = {"competes", "classifies"}
 NOT_PACKS = {"catalog", "lexicon"}
 
 
@@ -131,7 +131,7 @@ class RuleSet:
 
 
 def _rule_refs(rule: CompiledRule) -> list[str]:
-    from compliance.rules.conditions import All, Any_, Not, RuleRef
+    from compliance.rules.conditions import All, Any_, Not, ReviewIf, RuleRef
 
     found: list[str] = []
 
@@ -141,7 +141,7 @@ def _rule_refs(rule: CompiledRule) -> list[str]:
         elif isinstance(cond, (All, Any_)):
             for item in cond.items:
                 walk(item)
-        elif isinstance(cond, Not):
+        elif isinstance(cond, (Not, ReviewIf)):
             walk(cond.item)
 
     walk(rule.require)
@@ -158,18 +158,24 @@ def bundled_rules_dir() -> Path:
 
 def load_rules(extra_dirs: list[Path] | None = None, include_bundled: bool = True, root: Path | None = None) -> RuleSet:
     """The bundled packs plus any extra folders; later duplicates of a pack are input errors."""
-    dirs: list[Path] = []
+    dirs: list[tuple[Path, Path | None]] = []
     if include_bundled:
-        dirs.append(bundled_rules_dir())
-    dirs.extend(extra_dirs or [])
+        bundled = bundled_rules_dir()
+        dirs.append((bundled, bundled.parent))  # shown as rules/..., wherever it is installed
+    dirs.extend((d, root) for d in (extra_dirs or []))
     packs: list[RulePack] = []
-    for directory in dirs:
+    for directory, base in dirs:
         for file in pack_files(directory):
-            display = str(file)
-            if root is not None:
-                try:
-                    display = str(file.resolve().relative_to(root.resolve()))
-                except ValueError:
-                    display = str(file)
-            packs.append(load_pack(file, display))
+            packs.append(load_pack(file, _shown(file, base)))
     return RuleSet(packs)
+
+
+def _shown(file: Path, base: Path | None) -> str:
+    for anchor in (base, Path.cwd()):
+        if anchor is None:
+            continue
+        try:
+            return file.resolve().relative_to(anchor.resolve()).as_posix()
+        except ValueError:
+            continue
+    return file.as_posix()

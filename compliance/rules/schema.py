@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 Severity = Literal["critical", "high", "medium", "low", "info"]
 SEVERITIES: tuple[str, ...] = ("critical", "high", "medium", "low", "info")
@@ -63,7 +63,7 @@ class Rule(_Strict):
     kind: Literal["prohibition", "obligation", "permission"] = "prohibition"
     title: str = ""
     section: str = ""
-    quote: str = Field(min_length=1, description="Verbatim from the source text.")
+    quote: str = Field(default="", description="Verbatim from the source text (required unless the pack is an organisation policy).")
     severity: Severity
     outcome: Literal["violation", "review"] = Field(default="violation", description="The strongest status the rule gives.")
     waivable: bool = True
@@ -78,6 +78,14 @@ class RulePackModel(_Strict):
     schema_version: Literal[1] = 1
     document: Document
     rules: list[Rule] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _quotes(self) -> "RulePackModel":
+        if self.document.kind != "organisation-policy":
+            for rule in self.rules:
+                if not rule.quote.strip():
+                    raise ValueError(f"rule {rule.id} needs the verbatim `quote` of its clause")
+        return self
 
 
 def rule_pack_json_schema() -> dict[str, Any]:
