@@ -1,0 +1,347 @@
+#!/usr/bin/env python3
+"""Build rules/catalog/datasets.yaml from the shared research corpus, deterministically.
+
+Inputs: shared/corpus/datasets/provenance.yaml (curated, every entry kept) and the Data
+Provenance Initiative extract shared/corpus/datasets/dpi/ (rows whose generator is an LLM whose
+maker has output terms, for datasets the curated file does not cover). The output is committed;
+tests rebuild it and compare bytes, so edit the inputs or this script, never the output.
+
+Usage: build_dataset_catalog.py [--shared DIR] [--output FILE] [--check]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, unquote
+
+import yaml
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+if str(REPO_ROOT) not in sys.path:
+    sys.path.insert(0, str(REPO_ROOT))
+
+from compliance.catalog.normalize import name_key  # noqa: E402
+from compliance.catalog.schema import DatasetCatalog  # noqa: E402
+
+DEFAULT_SHARED = REPO_ROOT.parent / "shared"
+DEFAULT_OUTPUT = REPO_ROOT / "rules" / "catalog" / "datasets.yaml"
+DPI_COMMIT = "ce6662deccf011574427b6f112df479d261960b8"
+DPI_BLOB = (
+    "https://github.com/Data-Provenance-Initiative/Data-Provenance-Collection/blob/"
+    f"{DPI_COMMIT}/"
+)
+
+# provenance.yaml generator providers -> catalog provider slugs (None: not one maker).
+CURATED_PROVIDERS: dict[str, str | None] = {
+    "OpenAI": "openai", "Anthropic": "anthropic", "Google": "google", "Meta": "meta",
+    "Mistral AI": "mistral", "DeepSeek": "deepseek", "Alibaba Qwen": "qwen",
+    "Microsoft": "microsoft", "LMSYS": "lmsys", "Character.AI": "character-ai",
+    "Glaive AI": "glaive", "Gretel": "gretel", "BigCode": "bigcode", "AI2": "allenai",
+    "01.AI": "01-ai", "MosaicML": "mosaicml", "various open models": None, "mixed": None,
+}
+
+# provenance.yaml `upstream_model_terms` (by prefix) -> provider whose output terms travel
+# with the data. None: the generator's licence puts no terms on outputs (Apache-2.0 weights).
+UPSTREAM_TERMS: list[tuple[str, str | None]] = [
+    ("OpenAI Terms of Use", "openai"),
+    ("Anthropic Commercial Terms", "anthropic"),
+    ("Llama 2 Community License", "meta"),
+    ("Meta Llama 3 Community License", "meta"),
+    ("Llama 3.1 license", "meta"),
+    ("DeepSeek-R1:", "deepseek"),
+    ("Google Gemini API terms", "google"),
+    ("Mixtral-8x7B: Apache-2.0", None),
+]
+
+# DPI `model_generated` values -> (provider, carries the provider's output terms).
+# Only rows with at least one terms-carrying generator are added from DPI.
+DPI_GENERATORS: dict[str, tuple[str | None, bool]] = {
+    "OpenAI GPT-4": ("openai", True), "OpenAI ChatGPT": ("openai", True),
+    "OpenAI GPT-3": ("openai", True), "OpenAI GPT-3.5-Turbo": ("openai", True),
+    "OpenAI GPT-3.5-turbo": ("openai", True), "OpenAI GPT-3.5-turbo-instruct": ("openai", True),
+    "OpenAI GPT-4-Turbo": ("openai", True), "OpenAI Codex": ("openai", True),
+    "OpenAI Playground": ("openai", True), "Anthropic Internal Models": ("anthropic", True),
+    "Claude 2.1": ("anthropic", True), "Command R+": ("cohere", True),
+    "Llama-2-70b-chat-hf": ("meta", True), "LLaMA-2-chat-70b": ("meta", True),
+    "LLama-2-7B-chat": ("meta", True), "Llama-3-70B-Instruct": ("meta", True),
+    "Llama-3.1-405B-Instruct": ("meta", True),
+    # Open models with permissive weights, translation services and non-LLM generators.
+    "OpenAI GPT-2": ("openai", False), "OpenAI GPT-1": ("openai", False),
+    "Mistral-7B-Instruct-v0.2": ("mistral", False), "Mistral-7B-Instruct": ("mistral", False),
+    "Mixtral-8x7B": ("mistral", False), "Google Translate": ("google", False),
+    "Google Cloud Translation API": ("google", False),
+}
+
+# DPI pseudo-licences that mean "this provider's terms attach to the outputs".
+DPI_TERMS_LICENSES: dict[str, str] = {
+    "OpenAI": "openai", "Anthropic": "anthropic", "Llama 2": "meta",
+    "Meta Llama3 Community License": "meta", "Google Cloud Translation API": "google",
+}
+
+# DPI licence names -> SPDX / LicenseRef; names absent here carry no licence information.
+DPI_LICENSES: dict[str, str] = {
+    "MIT License": "MIT", "Apache License 2.0": "Apache-2.0", "Apache 2.0": "Apache-2.0",
+    "CC BY 4.0": "CC-BY-4.0", "CC BY 3.0": "CC-BY-3.0", "CC BY-SA 4.0": "CC-BY-SA-4.0",
+    "CC BY-SA 3.0": "CC-BY-SA-3.0", "CC BY-NC 4.0": "CC-BY-NC-4.0",
+    "CC BY-NC-SA 4.0": "CC-BY-NC-SA-4.0", "CC BY-NC-SA 3.0": "CC-BY-NC-SA-3.0",
+    "CC0 1.0": "CC0-1.0", "BigScience OpenRAIL-M": "BigScience-OpenRAIL-M",
+    "OGL 3.0": "OGL-UK-3.0", "Non Commercial": "LicenseRef-non-commercial",
+    "Academic Research Purposes Only": "LicenseRef-academic-research-only",
+    "GNU General Public License v3.0": "GPL-3.0-only", "CDLA Sharing 1.0": "CDLA-Sharing-1.0",
+}
+
+_PARENTHETICAL = re.compile(r"\s*\([^)]*\)$")
+_SLUG_RUN = re.compile(r"[^a-z0-9.]+")
+
+HEADER = """\
+# GENERATED by scripts/build_dataset_catalog.py from shared/corpus/datasets/ -- do not edit.
+# Dataset catalog for tos-check: who or what wrote each dataset, its licence, and whose output
+# terms travel with it (`carries_terms`). Schema: compliance/catalog/schema.py (DatasetCatalog);
+# guide: docs/catalog.md. basis: curated = provenance.yaml (83 researched entries); dpi = Data
+# Provenance Initiative annotation (Apache-2.0, commit ce6662d), medium confidence. Not legal advice.
+"""
+
+
+def build(shared: Path) -> str:
+    """Return the YAML text of the dataset catalog built from `shared`."""
+    corpus = shared / "corpus" / "datasets"
+    provenance = yaml.safe_load((corpus / "provenance.yaml").read_text(encoding="utf-8"))
+    rows = [
+        json.loads(line)
+        for line in (corpus / "dpi" / "dpi_text_provenance.jsonl").read_text("utf-8").splitlines()
+        if line.strip()
+    ]
+    curated_entries = provenance["datasets"]
+    cited = _cited_dpi_files(curated_entries)
+    curated = [_curated_entry(entry, rows, cited) for entry in curated_entries]
+    dpi = _dpi_entries(rows, cited, curated)
+    entries = _drop_conflicting_aliases(curated + dpi)
+    document = {
+        "schema_version": 1,
+        "generated_from": [
+            "shared/corpus/datasets/provenance.yaml",
+            f"shared/corpus/datasets/dpi/dpi_text_provenance.jsonl (DPI commit {DPI_COMMIT})",
+        ],
+        "datasets": entries,
+    }
+    DatasetCatalog.model_validate(document)
+    body = yaml.safe_dump(
+        document, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False
+    )
+    return HEADER + body
+
+
+def _cited_dpi_files(entries: list[dict[str, Any]]) -> dict[str, list[str]]:
+    """DPI summary file -> ids of curated entries citing it."""
+    cited: dict[str, list[str]] = {}
+    for entry in entries:
+        for url in entry["sources"]:
+            if "Data-Provenance-Collection" in url and "/data_summaries/" in url:
+                name = unquote(url.split("/data_summaries/", 1)[1])
+                cited.setdefault(f"data_summaries/{name}", []).append(entry["id"])
+    return cited
+
+
+def _curated_entry(
+    entry: dict[str, Any], rows: list[dict[str, Any]], cited: dict[str, list[str]]
+) -> dict[str, Any]:
+    aliases = [_PARENTHETICAL.sub("", alias) for alias in entry["aliases"]]
+    # DPI rows from a summary file that only this entry cites add their HF ids and names.
+    own_files = {path for path, ids in cited.items() if ids == [entry["id"]]}
+    for row in rows:
+        if row["source_file"] in own_files:
+            aliases.extend(_dpi_names(row))
+    notes = [entry["notes"]] if entry.get("notes") else []
+    if not entry.get("hf_id_verified", True):
+        notes.append("hf_id was not seen in a consulted source.")
+    return {
+        "id": entry["id"],
+        "name": entry["name"],
+        "hf_id": entry["hf_id"],
+        "aliases": _unique(a for a in aliases if a and a.lower() != str(entry["hf_id"]).lower()),
+        "origin": entry["origin"],
+        "generated_by": [_curated_generator(g) for g in entry["generated_by"]],
+        "license": entry["license"],
+        "license_other": list(entry["license_other"]),
+        "carries_terms": sorted(
+            {p for p in (_upstream_provider(t) for t in entry["upstream_model_terms"]) if p}
+        ),
+        "confidence": entry["confidence"],
+        "basis": "curated",
+        "sources": list(entry["sources"]),
+        "tos_note": entry["tos_note"],
+        "note": " ".join(notes) or None,
+    }
+
+
+def _curated_generator(generator: dict[str, Any]) -> dict[str, Any]:
+    if generator["provider"] not in CURATED_PROVIDERS:
+        raise SystemExit(f"unmapped generator provider {generator['provider']!r}")
+    result: dict[str, Any] = {
+        "provider": CURATED_PROVIDERS[generator["provider"]],
+        "model": generator["model"],
+    }
+    role = "; ".join(part for part in (generator.get("role"), generator.get("note")) if part)
+    if role:
+        result["role"] = role
+    return result
+
+
+def _upstream_provider(text: str) -> str | None:
+    for prefix, provider in UPSTREAM_TERMS:
+        if text.startswith(prefix):
+            return provider
+    raise SystemExit(f"unmapped upstream_model_terms value {text!r}")
+
+
+def _dpi_names(row: dict[str, Any]) -> list[str]:
+    """Names a DPI row adds to the curated entry whose summary file it comes from.
+
+    Only the collection name and the row's Hugging Face id: per-row dataset names are often the
+    names of source datasets (e.g. `pubmedqa`) and would resolve them to the wrong entry.
+    """
+    names = [row["collection"]]
+    if row.get("hf_dataset") and "/" in row["hf_dataset"]:
+        names.append(row["hf_dataset"])
+    return names
+
+
+def _dpi_entries(
+    rows: list[dict[str, Any]], cited: dict[str, list[str]], curated: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """One entry per DPI Hugging Face id whose rows have a terms-carrying LLM generator."""
+    curated_hf = {str(entry["hf_id"]).lower() for entry in curated}
+    taken = {entry["id"] for entry in curated}
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        hf_id = row.get("hf_dataset") or ""
+        if row["source_file"] in cited or "/" not in hf_id or hf_id.lower() in curated_hf:
+            continue
+        if any(DPI_GENERATORS.get(g, (None, False))[1] for g in row["model_generated"]):
+            groups.setdefault(hf_id, []).append(row)
+    collection_sizes: dict[str, int] = {}
+    for row in rows:
+        collection_sizes[row["collection"]] = collection_sizes.get(row["collection"], 0) + 1
+    entries = []
+    for hf_id in sorted(groups, key=str.lower):
+        entry = _dpi_entry(hf_id, groups[hf_id], taken, collection_sizes)
+        taken.add(entry["id"])
+        entries.append(entry)
+    return entries
+
+
+def _dpi_entry(
+    hf_id: str,
+    group: list[dict[str, Any]],
+    taken: set[str],
+    collection_sizes: dict[str, int],
+) -> dict[str, Any]:
+    org, repo = hf_id.split("/", 1)
+    slug = _SLUG_RUN.sub("-", repo.lower()).strip("-.")
+    if slug in taken:
+        slug = f"{_SLUG_RUN.sub('-', org.lower()).strip('-.')}-{slug}"
+    generators: dict[str, dict[str, Any]] = {}
+    terms: set[str] = set()
+    license_names: list[str] = []
+    for row in group:
+        for model in row["model_generated"]:
+            provider, carries = DPI_GENERATORS.get(model, (None, False))
+            generators.setdefault(model, {"provider": provider, "model": model})
+            if carries and provider:
+                terms.add(provider)
+        for item in row["licenses"]:
+            license_names.append(item["license"])
+            if item["license"] in DPI_TERMS_LICENSES:
+                terms.add(DPI_TERMS_LICENSES[item["license"]])
+    # A licence is named only when every row carries exactly the same single real licence.
+    per_row = {
+        frozenset(DPI_LICENSES[i["license"]] for i in row["licenses"] if i["license"] in DPI_LICENSES)
+        for row in group
+    }
+    spdx = set(next(iter(per_row))) if len(per_row) == 1 else set()
+    human = any(row.get("human_annotation") == "Yes" for row in group)
+    files = _unique(row["source_file"] for row in group)
+    # A collection name is an alias only when the whole collection is this one dataset.
+    names = _unique(
+        row["collection"] for row in group if collection_sizes[row["collection"]] == len(
+            [r for r in group if r["collection"] == row["collection"]]
+        )
+    )
+    return {
+        "id": slug,
+        "name": group[0]["collection"] if len(group) > 1 else group[0]["dataset_name"],
+        "hf_id": hf_id,
+        "aliases": names,
+        "origin": "mixed" if human else "model-generated",
+        "generated_by": list(generators.values()),
+        "license": spdx.pop() if len(spdx) == 1 else "unknown",
+        "license_other": [f"DPI: licenses = [{', '.join(_unique(license_names))}]"],
+        "carries_terms": sorted(terms),
+        "confidence": "medium",
+        "basis": "dpi",
+        "sources": [DPI_BLOB + quote(path) for path in files],
+        "tos_note": None,
+        "note": (
+            f"From {len(group)} Data Provenance Initiative row(s); generators and licences as DPI"
+            " annotated them, not re-checked against the dataset card."
+        ),
+    }
+
+
+def _drop_conflicting_aliases(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Keep each alias (and its canonical key) on the first entry that claims it."""
+    literal_owner: dict[str, str] = {}
+    key_owner: dict[str, str] = {}
+    for entry in entries:
+        for text in [entry["id"], entry["hf_id"] or ""]:
+            if text:
+                literal_owner.setdefault(text.lower(), entry["id"])
+                key_owner.setdefault(name_key(text), entry["id"])
+    for entry in entries:
+        kept = []
+        for alias in entry["aliases"]:
+            lit, key = alias.lower(), name_key(alias)
+            if literal_owner.setdefault(lit, entry["id"]) != entry["id"]:
+                continue
+            if key_owner.setdefault(key, entry["id"]) != entry["id"]:
+                continue
+            kept.append(alias)
+        entry["aliases"] = kept
+    return entries
+
+
+def _unique(values: Iterable[str]) -> list[str]:
+    seen: dict[str, None] = {}
+    for value in values:
+        if value and value.lower() not in {v.lower() for v in seen}:
+            seen[value] = None
+    return list(seen)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Write (or with --check, verify) the dataset catalog; exit 1 when --check finds drift."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED)
+    parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
+    parser.add_argument("--check", action="store_true", help="fail if the output is stale")
+    args = parser.parse_args(argv)
+    text = build(args.shared)
+    if args.check:
+        current = args.output.read_text(encoding="utf-8") if args.output.exists() else ""
+        if current != text:
+            print(f"{args.output} is stale; rerun scripts/build_dataset_catalog.py", file=sys.stderr)
+            return 1
+        return 0
+    args.output.write_text(text, encoding="utf-8")
+    print(f"wrote {args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
