@@ -25,11 +25,17 @@ FAIL_ON = ("critical", "high", "medium", "low", "never")
 
 @dataclass
 class ScanOptions:
+    """What to scan and how; sources read the options that concern them."""
+
     path: Path
     manifest: Path | None = None
     rules_dirs: list[Path] = field(default_factory=list)
     as_of: date | None = None
     fail_on: str = "high"
+    logs: list[str] = field(default_factory=list)
+    log_format: str | None = None
+    exclude: list[str] = field(default_factory=list)
+    discover: bool = True
 
 
 @dataclass
@@ -139,33 +145,36 @@ def _uncovered(period: Period, windows: list[tuple[date | None, date | None, str
 def run_scan(options: ScanOptions) -> ScanResult:
     """Scan a project folder (or a manifest file) and return findings with their inputs."""
     from compliance.manifest import find_manifest, load_manifest
-    from compliance.sources.manifest_facts import facts_from_manifest
+    from compliance.nlp.judgements import judge
+    from compliance.sources import SourceContext, load_sources
 
-    root = options.path if options.path.is_dir() else options.path.parent
     if not options.path.exists():
         raise InputError(str(options.path), None, "path not found")
+    root = options.path if options.path.is_dir() else options.path.parent
+    sources = load_sources()
+    ctx = SourceContext(options=options, root=root, facts=Facts(project=root.resolve().name))
     manifest_path = options.manifest
     if manifest_path is None:
         manifest_path = options.path if options.path.is_file() else find_manifest(options.path)
-    inputs: list[InputRecord] = []
-    if manifest_path is None:
+    if manifest_path is not None:
+        ctx.manifest_path = _display(manifest_path, root)
+        ctx.manifest = load_manifest(manifest_path, ctx.manifest_path)
+        m = ctx.manifest.manifest
+        ctx.inputs.append(InputRecord(ctx.manifest_path, "manifest", "read",
+                                      items=len(m.artifacts) + len(m.providers) + len(m.datasets)))
+    elif not any(getattr(source, "WORKS_WITHOUT_MANIFEST", False) for source in sources):
         raise InputError(str(options.path), None,
                          "no ai-usage.yaml found; give one with --manifest or write one with `tos-check init`")
-    shown = _display(manifest_path, root)
-    loaded = load_manifest(manifest_path, shown)
-    m = loaded.manifest
-    inputs.append(InputRecord(shown, "manifest", "read", items=len(m.artifacts) + len(m.providers) + len(m.datasets)))
+    ctx.as_of = options.as_of or (ctx.manifest.manifest.as_of if ctx.manifest else None) or date.today()
     rules = load_rules(options.rules_dirs, root=root)
     for pack in rules.packs:
-        inputs.append(InputRecord(pack.path, "rule-pack", "read", items=len(pack.rules)))
-    as_of = options.as_of or m.as_of or date.today()
-    facts = facts_from_manifest(loaded)
-    from compliance.nlp.judgements import judge
-
-    findings = evaluate(rules, facts, as_of, judge)
-    findings += coverage_gaps(facts, rules, as_of)
+        ctx.inputs.append(InputRecord(pack.path, "rule-pack", "read", items=len(pack.rules)))
+    for source in sources:
+        source.gather(ctx)
+    findings = evaluate(rules, ctx.facts, ctx.as_of, judge)
+    findings += coverage_gaps(ctx.facts, rules, ctx.as_of)
     findings.sort(key=Finding.sort_key)
-    return ScanResult(options, as_of, facts, rules, findings, inputs, shown)
+    return ScanResult(options, ctx.as_of, ctx.facts, rules, findings, ctx.inputs, ctx.manifest_path)
 
 
 def summarize(result: ScanResult) -> dict[str, Any]:

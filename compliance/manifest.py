@@ -47,6 +47,8 @@ class Generator(_Strict):
 
     provider: str = Field(description="Provider id, e.g. openai, anthropic, google, meta, deepseek.")
     model: str | None = Field(default=None, description="Model name or id as used, e.g. gpt-4o-2024-08-06.")
+    channel: Literal["api", "consumer"] | None = Field(
+        default=None, description="How the output was obtained; defaults to the matching provider use's, else api.")
     period: PeriodSpec | None = Field(default=None, description="When the data was generated.")
 
 
@@ -89,8 +91,13 @@ class Dataset(_Strict):
     path: str | None = None
     hf_id: str | None = Field(default=None, description="Hugging Face dataset id, resolved against the catalog.")
     origin: Origin | None = Field(default=None, description="Defaults to what the dataset catalog knows.")
-    generated_by: list[Generator] = Field(default_factory=list)
+    generated_by: list[Generator] | Generator = Field(
+        default_factory=list, description="One generator, or a list when several models wrote parts of it.")
     license: str | None = Field(default=None, description="SPDX id, e.g. CC-BY-NC-4.0.")
+
+    @property
+    def generators(self) -> list[Generator]:
+        return self.generated_by if isinstance(self.generated_by, list) else [self.generated_by]
 
     @field_validator("generated_by", mode="before")
     @classmethod

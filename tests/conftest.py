@@ -31,6 +31,9 @@ def corpus_terms() -> Path:
     return shared_path("corpus", "terms")
 
 
+os.environ.setdefault("TOS_CHECK_DEBUG", "1")
+
+
 class Cli:
     def __init__(self) -> None:
         self.runner = CliRunner()

@@ -69,7 +69,7 @@ def test_fingerprints_survive_reordering_and_line_shifts(cli, tmp_path: Path) ->
     _, before = scan_json(cli, "distilled-chat")
     lines = original.splitlines()
     body = "\n".join(l for l in lines if not l.startswith("#"))
-    shifted = "# a new comment\n# and another\n\n" + body.replace(
+    shifted = "# a new comment\n# and another\n\n\n\n\n" + body.replace(
         "    trained_on: [gpt4o-instructions, ultrachat]", "    trained_on: [ultrachat, gpt4o-instructions]") + "\n"
     (tmp_path / "ai-usage.yaml").write_text(shifted)
     result = cli("scan", str(tmp_path), "--format", "json", "--as-of", "2026-11-01")

@@ -19,7 +19,7 @@ datasets:
 """
 
 CASES = {
-    "bad-yaml": ("project: p\nartifacts:\n  - id: m\n    kind: [unclosed\n", 4, "invalid YAML"),
+    "bad-yaml": ("project: p\nartifacts:\n  - id: m\n    kind: [unclosed\n", 5, "flow sequence at line 4"),
     "unknown-key": (GOOD.replace("    name: M\n", "    name: M\n    colour: blue\n"), 6, "unknown key 'artifacts.0.colour'"),
     "wrong-type": (GOOD.replace("    name: M\n", "    name: M\n    commercial: maybe\n"), 6, "commercial"),
     "bad-enum": (GOOD.replace("kind: model-weights", "kind: spaceship"), 4, "kind"),

@@ -7,13 +7,14 @@ and `--version` stay fast.
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from typing import Annotated, Any, Callable, TypeVar
 
 import typer
 
 from compliance import __version__
-from compliance.errors import ToscheckError
+from compliance.errors import EXIT_INPUT, ToscheckError
 
 app = typer.Typer(
     name="tos-check",
@@ -53,6 +54,13 @@ def reports_errors(func: F) -> F:
         except ToscheckError as exc:
             typer.echo(f"tos-check: error: {exc}", err=True)
             raise typer.Exit(exc.exit_code) from None
+        except (typer.Exit, typer.Abort, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # a bug must still not print a traceback, nor pass the gate
+            if os.environ.get("TOS_CHECK_DEBUG") == "1":
+                raise
+            typer.echo(f"tos-check: internal error: {type(exc).__name__}: {exc} (set TOS_CHECK_DEBUG=1 for a traceback)", err=True)
+            raise typer.Exit(EXIT_INPUT) from None
 
     return wrapper  # type: ignore[return-value]
 

@@ -113,7 +113,7 @@ def judge(name: str, subject: Fact, params: dict[str, Any]) -> Judgement:
         if weight:
             total += weight
             reasons.append(f"base model is {capability} ({weight:+.1f})")
-    text = ". ".join(str(data[k]) for k in ("name", "description") if data.get(k))
+    text = "\n\n".join(str(data[k]) for k in ("name", "description") if data.get(k))
     cues = find_cues(text) if text else ()
     for cue in cues:
         weight = lex.weights[cue.label].get(name, 0.0)

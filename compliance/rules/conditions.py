@@ -281,8 +281,7 @@ class Test(Cond):
                 return Truth.FALSE
             if not OPERATORS[op](value, arg):
                 return Truth.FALSE
-        if self.var is not None:
-            env.touched.append((self.var, self.path))
+        env.touched.append((self.var or "", self.path))
         return Truth.TRUE
 
     def describe(self) -> str:
@@ -391,12 +390,14 @@ class Binding:
     where: Cond | None
     line: int = 0
 
-    def candidates(self, env: Env) -> Iterator[Fact]:
-        for fact in env.facts.of(self.collection):
-            if not env.context.in_force(fact):
-                continue
-            if self.where is None or self.where.eval(env, fact) is Truth.TRUE:
-                yield fact
+    def accepts(self, env: Env, fact: Fact) -> list[tuple[str, str]] | None:
+        """The fields the `where` touched on the fact when it accepts it, else None."""
+        if self.where is None:
+            return []
+        scratch = Env(env.facts, env.bindings, env.context)
+        if self.where.eval(scratch, fact) is not Truth.TRUE:
+            return None
+        return [(self.name, path) for var, path in scratch.touched if var == ""]
 
 
 def iterate_bindings(bindings: list[Binding], env: Env) -> Iterator[Env]:
@@ -406,12 +407,19 @@ def iterate_bindings(bindings: list[Binding], env: Env) -> Iterator[Env]:
         return
     first, rest = bindings[0], bindings[1:]
     if first.name in env.bindings:  # pre-bound by a caller (rule references)
-        fact = env.bindings[first.name]
-        if first.where is None or first.where.eval(env, fact) is Truth.TRUE:
+        touched = first.accepts(env, env.bindings[first.name])
+        if touched is not None:
             yield from iterate_bindings(rest, env)
         return
-    for fact in first.candidates(env):
-        yield from iterate_bindings(rest, env.child(first.name, fact))
+    for fact in env.facts.of(first.collection):
+        if not env.context.in_force(fact):
+            continue
+        touched = first.accepts(env, fact)
+        if touched is None:
+            continue
+        child = env.child(first.name, fact)
+        child.touched.extend(touched)
+        yield from iterate_bindings(rest, child)
 
 
 # ---------------------------------------------------------------- parsing

@@ -90,7 +90,7 @@ def _evidence(env: Env) -> list[Evidence]:
     for fact in env.bindings.values():
         found.update(fact.evidence)
     for var, path in env.touched:
-        fact = env.bindings.get(var)
+        fact = env.bindings.get(var) if var else None
         pinned = fact.evidence_for(path) if fact else None
         if pinned is not None:
             found.add(pinned)

@@ -6,12 +6,18 @@ license, a model's provider and license) and say so in the evidence.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from compliance.catalog import resolve_dataset, resolve_model
 from compliance.facts import Evidence, Fact, Facts, Period
 from compliance.manifest import Dataset, LoadedManifest, PeriodSpec, ProviderUse
 from compliance.redact import snippet
+
+if TYPE_CHECKING:
+    from compliance.sources import SourceContext
+
+NAME = "manifest"
+WORKS_WITHOUT_MANIFEST = False
 
 GENERATING_PURPOSES = ("data-generation", "distillation", "labelling")
 
@@ -75,14 +81,14 @@ class _Builder:
         res = resolve_dataset(lookup)
         known = res.id is not None
         generators: list[dict[str, Any]] = []
-        for pos, g in enumerate(d.generated_by):
+        for pos, g in enumerate(d.generators):
             model = self.model(g.model, "generator", ("datasets", index, "generated_by", pos, "model")) if g.model else {}
             generators.append({
                 "provider": g.provider.lower(), "model": g.model, "family": model.get("family"),
-                "terms": model.get("terms"), "via": "declared", "period": _period(g.period),
+                "terms": model.get("terms"), "via": "declared", "period": _period(g.period), "channel": g.channel,
                 "evidence": self.ev("datasets", index, "generated_by", pos),
             })
-        if not d.generated_by and known:
+        if not d.generators and known:
             note = f"catalog: {res.id}"
             carried = set(res.carries_terms)
             for g in res.generated_by:
@@ -158,7 +164,7 @@ class _Builder:
 
     def flow(self, a_index: int, pos: int, artifact_id: str, name: str, dataset: Fact,
              g: dict[str, Any], uses: list[Fact]) -> Fact:
-        matching = [
+        matching = [] if g["via"] != "declared" else [
             u for u in uses
             if u.provider == g["provider"] and (not g["family"] or not u.data["families"] or g["family"] in u.data["families"])
         ]
@@ -168,16 +174,17 @@ class _Builder:
             spans = [u.period for u in matching if u.period is not None and set(u.data["purposes"]) & set(GENERATING_PURPOSES)]
             if spans:
                 period = Period(min(s.start for s in spans), max(s.end for s in spans))
+        channel = g.get("channel") or next((u.channel for u in matching if u.channel), None) or "api"
         evidence = [g["evidence"], self.ev("artifacts", a_index, "trained_on", pos)]
         evidence += [e for u in matching for e in u.evidence]
         data = {
             "artifact": artifact_id, "artifact_name": name, "dataset": dataset.key, "provider": g["provider"],
             "model": g["model"], "family": g["family"], "terms": g["terms"], "via": g["via"],
             "purposes": purposes, "declared_use": bool(matching),
-            "period": period.to_json() if period else None,
+            "period": period.to_json() if period else None, "channel": channel,
         }
         key = f"{artifact_id}<-{dataset.key}<-{g['provider']}:{g['model'] or '*'}"
-        return Fact("flows", key, data, evidence, period=period, provider=g["provider"], channel="api")
+        return Fact("flows", key, data, evidence, period=period, provider=g["provider"], channel=channel)
 
 
 def facts_from_manifest(loaded: LoadedManifest) -> Facts:
@@ -186,3 +193,13 @@ def facts_from_manifest(loaded: LoadedManifest) -> Facts:
     for fact in facts.of("datasets"):
         fact.data.pop("_generators", None)
     return facts
+
+
+def gather(ctx: "SourceContext") -> None:
+    """Source entry point: add the manifest's facts (the engine has already loaded it)."""
+    if ctx.manifest is None:
+        return
+    facts = facts_from_manifest(ctx.manifest)
+    ctx.facts.project = facts.project
+    for fact in facts.all():
+        ctx.facts.add(fact)
