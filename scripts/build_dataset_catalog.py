@@ -26,8 +26,8 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
-from compliance.catalog.normalize import name_key  # noqa: E402
-from compliance.catalog.schema import DatasetCatalog  # noqa: E402
+from compliance.catalog.normalize import name_key
+from compliance.catalog.schema import DatasetCatalog
 
 DEFAULT_SHARED = REPO_ROOT.parent / "shared"
 DEFAULT_OUTPUT = REPO_ROOT / "rules" / "catalog" / "datasets.yaml"
@@ -131,7 +131,7 @@ def build(shared: Path) -> str:
         "datasets": entries,
     }
     DatasetCatalog.model_validate(document)
-    body = yaml.safe_dump(
+    body: str = yaml.safe_dump(
         document, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False
     )
     return HEADER + body

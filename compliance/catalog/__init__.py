@@ -4,7 +4,11 @@ Rule packs reason about providers and licence ids; projects mention models and d
 name they like. This package maps the second onto the first.
 """
 
-from compliance.catalog.loader import CatalogError, load_dataset_catalog, load_model_catalog
+from compliance.catalog.loader import (
+    CatalogError,
+    load_dataset_catalog,
+    load_model_catalog,
+)
 from compliance.catalog.paths import bundled_rules_dir
 from compliance.catalog.resolve import (
     DatasetResolution,

@@ -30,23 +30,29 @@ class CatalogError(InputError):
 def load_model_catalog(path: Path | None = None) -> ModelCatalog:
     """Return the validated model catalog (bundled `models.yaml` by default); cached per path."""
     target = path if path is not None else bundled_catalog_dir() / MODELS_FILE
-    return _load_cached(str(target.resolve()), ModelCatalog)  # type: ignore[return-value]
+    return _load_models(str(target.resolve()))
 
 
 def load_dataset_catalog(path: Path | None = None) -> DatasetCatalog:
     """Return the validated dataset catalog (bundled `datasets.yaml` by default); cached per path."""
     target = path if path is not None else bundled_catalog_dir() / DATASETS_FILE
-    return _load_cached(str(target.resolve()), DatasetCatalog)  # type: ignore[return-value]
+    return _load_datasets(str(target.resolve()))
 
 
 def clear_catalog_cache() -> None:
     """Forget loaded catalogs, e.g. after a test rewrote a catalog file."""
-    _load_cached.cache_clear()
+    _load_models.cache_clear()
+    _load_datasets.cache_clear()
 
 
-@lru_cache(maxsize=16)
-def _load_cached(path: str, schema: type[_CatalogT]) -> _CatalogT:
-    return parse_catalog(Path(path), schema)
+@lru_cache(maxsize=8)
+def _load_models(path: str) -> ModelCatalog:
+    return parse_catalog(Path(path), ModelCatalog)
+
+
+@lru_cache(maxsize=8)
+def _load_datasets(path: str) -> DatasetCatalog:
+    return parse_catalog(Path(path), DatasetCatalog)
 
 
 def parse_catalog(path: Path, schema: type[_CatalogT]) -> _CatalogT:

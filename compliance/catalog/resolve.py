@@ -14,7 +14,11 @@ from typing import Literal
 from rapidfuzz import fuzz, process, utils
 
 from compliance.catalog.index import CatalogConflict, NameIndex, keys_of
-from compliance.catalog.loader import CatalogError, load_dataset_catalog, load_model_catalog
+from compliance.catalog.loader import (
+    CatalogError,
+    load_dataset_catalog,
+    load_model_catalog,
+)
 from compliance.catalog.normalize import (
     name_key,
     split_org,

@@ -6,7 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from compliance.catalog import CatalogError, bundled_rules_dir, load_dataset_catalog, load_model_catalog
+from compliance.catalog import (
+    CatalogError,
+    bundled_rules_dir,
+    load_dataset_catalog,
+    load_model_catalog,
+)
 from compliance.catalog.loader import clear_catalog_cache, parse_catalog
 from compliance.catalog.resolve import resolve_dataset, resolve_model
 from compliance.catalog.schema import (
