@@ -1,0 +1,122 @@
+"""OpenAI Chat Completions (and OpenAI-compatible APIs) as client code logs them.
+
+Accepted lines: an envelope `{"request": {...}, "response": {...}, "timestamp", "account", ...}`;
+a bare response (`object: "chat.completion"` or a `choices` array); a bare request
+(`model` + `messages`), which is paired with a bare response on the next line.
+Legacy `/v1/completions` bodies (`prompt`, `choices[].text`) are read the same way.
+"""
+
+from __future__ import annotations
+
+from ..records import SourceRef
+from ._common import (
+    REQUEST,
+    RESPONSE,
+    Half,
+    Parsed,
+    Reader,
+    RecordError,
+    Req,
+    Resp,
+    assemble,
+    from_envelope,
+    opt_int,
+    opt_str,
+    params_from,
+    split_messages,
+    text_of,
+    ts_epoch,
+    unwrap_body,
+)
+
+NAME = "openai-chat"
+_RESPONSE_OBJECTS = frozenset({"chat.completion", "text_completion"})
+
+
+def request_part(req: dict) -> Req:
+    """Prompt, system prompt, model and kept params of a chat (or legacy completions) request."""
+    model = opt_str(req.get("model"), "model")
+    if "messages" in req:
+        system, prompt = split_messages(req["messages"])
+    else:
+        system, prompt = "", text_of(req.get("prompt"))
+    return Req(model, system, prompt, params_from(req))
+
+
+def response_part(resp: dict) -> Resp:
+    """Assistant text (all choices), usage and ids of a chat completion or an error body."""
+    choices = resp.get("choices")
+    if choices is None and "error" in resp:
+        return Resp(opt_str(resp.get("model"), "model"), "", None, None, True,
+                    opt_str(resp.get("id"), "id"), None, False)
+    if type(choices) is not list:
+        raise RecordError("choices is not an array")
+    texts: list[str] = []
+    reasoning = False
+    for choice in choices:
+        if type(choice) is not dict:
+            raise RecordError("choice is not an object")
+        message = choice.get("message")
+        if type(message) is dict:
+            text = text_of(message.get("content")) or text_of(message.get("refusal"))
+            if message.get("reasoning_content") or message.get("reasoning"):
+                reasoning = True
+        elif message is None:
+            text = text_of(choice.get("text"))
+        else:
+            raise RecordError("choice.message is not an object")
+        if text:
+            texts.append(text)
+    usage_in = usage_out = None
+    usage = resp.get("usage")
+    if usage:
+        if type(usage) is not dict:
+            raise RecordError("usage is not an object")
+        usage_in = opt_int(usage.get("prompt_tokens"), "usage.prompt_tokens")
+        usage_out = opt_int(usage.get("completion_tokens"), "usage.completion_tokens")
+        details = usage.get("completion_tokens_details")
+        if type(details) is dict and opt_int(details.get("reasoning_tokens"), "reasoning_tokens"):
+            reasoning = True
+    created = resp.get("created")
+    if created is not None and type(created) is not int and type(created) is not float:
+        raise RecordError("created is not a number")
+    return Resp(
+        opt_str(resp.get("model"), "model"),
+        texts[0] if len(texts) == 1 else "\n".join(texts),
+        usage_in,
+        usage_out,
+        False,
+        opt_str(resp.get("id"), "id"),
+        ts_epoch(created) if created is not None else None,
+        reasoning,
+    )
+
+
+def detect(obj: dict) -> bool:
+    """Chat/completions response, request, or an envelope around them."""
+    resp = obj.get("response")
+    if type(resp) is dict and "choices" in resp:
+        return True
+    if "choices" in obj or obj.get("object") in _RESPONSE_OBJECTS:
+        return True
+    req = obj.get("request")
+    if type(resp) is dict:
+        body = unwrap_body(resp)
+        if "choices" in body:
+            return True
+    if type(req) is dict:
+        body = unwrap_body(req)
+        return "messages" in body or "prompt" in body
+    return "messages" in obj and "model" in obj and "custom_id" not in obj
+
+
+def parse(obj: dict, source: SourceRef) -> Parsed:
+    """Envelope -> full record; bare request/response -> a half to pair with its neighbour."""
+    if "request" in obj or "response" in obj:
+        return from_envelope(obj, source, NAME, request_part, response_part)
+    if "choices" in obj or obj.get("object") in _RESPONSE_OBJECTS or "error" in obj:
+        return Half(RESPONSE, None, None, assemble(source, NAME, None, response_part(obj)))
+    return Half(REQUEST, None, None, assemble(source, NAME, request_part(obj), None))
+
+
+READER = Reader(NAME, detect, parse)
