@@ -8,15 +8,17 @@ result types `errored`, `canceled` and `expired` are status "error".
 from __future__ import annotations
 
 from ..records import SourceRef
-from ._common import (
+from ._assemble import (
     FAILED,
+    assemble,
+)
+from ._common import (
     REQUEST,
     RESPONSE,
     Half,
     Parsed,
     Reader,
     RecordError,
-    assemble,
     opt_dict,
     opt_str,
 )

@@ -9,6 +9,11 @@ blocks are kept out of the text and only flagged as `params["has_reasoning"]`.
 from __future__ import annotations
 
 from ..records import SourceRef
+from ._assemble import (
+    assemble,
+    from_envelope,
+    unwrap_body,
+)
 from ._common import (
     INT,
     REQUEST,
@@ -19,8 +24,6 @@ from ._common import (
     RecordError,
     Req,
     Resp,
-    assemble,
-    from_envelope,
     join_texts,
     opt_dict,
     opt_int,
@@ -30,7 +33,6 @@ from ._common import (
     set_param,
     split_messages,
     text_of,
-    unwrap_body,
 )
 
 NAME = "anthropic-messages"

@@ -10,24 +10,26 @@ Parts marked `thought: true` are reasoning: kept out of the text, flagged in par
 from __future__ import annotations
 
 from ..records import SourceRef
+from ._assemble import (
+    FAILED,
+    Env,
+    assemble,
+    envelope,
+    failed_status,
+)
 from ._common import (
     BOOL,
     EFFORT,
-    FAILED,
     FLOAT,
     INT,
     REQUEST,
     RESPONSE,
-    Env,
     Half,
     Parsed,
     Reader,
     RecordError,
     Req,
     Resp,
-    assemble,
-    envelope,
-    failed_status,
     join_texts,
     opt_dict,
     opt_int,

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from ..providers import infer_provider
 from ..records import STATUS_ERROR, STATUS_OK, LogRecord, SourceRef
+from ._assemble import (
+    failed_status,
+    key_id,
+)
 from ._common import (
     Parsed,
     Reader,
-    failed_status,
-    key_id,
     opt_dict,
     opt_int,
     opt_str,

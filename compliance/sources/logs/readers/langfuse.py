@@ -10,14 +10,16 @@ model calls; other types (SPAN, EVENT, TOOL, ...) are counted as ignored, not re
 from __future__ import annotations
 
 from ..records import SourceRef
-from ._common import (
+from ._assemble import (
     Env,
+    assemble,
+)
+from ._common import (
     Ignored,
     Parsed,
     Reader,
     Req,
     Resp,
-    assemble,
     opt_dict,
     opt_int,
     opt_str,

@@ -9,17 +9,19 @@ alias/id, else the user id; the key id is `metadata.user_api_key_hash` (LiteLLM 
 from __future__ import annotations
 
 from ..records import SourceRef
-from ._common import (
+from ._assemble import (
     Env,
+    assemble,
+    failed_status,
+    first_of,
+    key_id,
+)
+from ._common import (
     Parsed,
     Reader,
     RecordError,
     Req,
     Resp,
-    assemble,
-    failed_status,
-    first_of,
-    key_id,
     opt_dict,
     opt_int,
     opt_str,

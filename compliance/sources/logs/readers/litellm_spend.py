@@ -8,17 +8,19 @@ prompt then falls back to `proxy_server_request`. `api_key` is LiteLLM's hash of
 from __future__ import annotations
 
 from ..records import SourceRef
-from ._common import (
+from ._assemble import (
     Env,
+    assemble,
+    failed_status,
+    first_of,
+    key_id,
+)
+from ._common import (
     Parsed,
     Reader,
     RecordError,
     Req,
     Resp,
-    assemble,
-    failed_status,
-    first_of,
-    key_id,
     opt_int,
     opt_str,
     params_from,

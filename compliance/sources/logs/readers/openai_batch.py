@@ -10,19 +10,21 @@ from __future__ import annotations
 
 from ..records import SourceRef
 from . import openai_chat, openai_responses
-from ._common import (
+from ._assemble import (
     FAILED,
+    Env,
+    assemble,
+    failed_status,
+)
+from ._common import (
     REQUEST,
     RESPONSE,
-    Env,
     Half,
     Parsed,
     Reader,
     RecordError,
     Req,
     Resp,
-    assemble,
-    failed_status,
     opt_dict,
     opt_str,
     params_from,

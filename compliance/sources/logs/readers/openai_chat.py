@@ -9,6 +9,11 @@ Legacy `/v1/completions` bodies (`prompt`, `choices[].text`) are read the same w
 from __future__ import annotations
 
 from ..records import SourceRef
+from ._assemble import (
+    assemble,
+    from_envelope,
+    unwrap_body,
+)
 from ._common import (
     REQUEST,
     RESPONSE,
@@ -18,15 +23,12 @@ from ._common import (
     RecordError,
     Req,
     Resp,
-    assemble,
-    from_envelope,
     opt_int,
     opt_str,
     params_from,
     split_messages,
     text_of,
     ts_epoch,
-    unwrap_body,
 )
 
 NAME = "openai-chat"

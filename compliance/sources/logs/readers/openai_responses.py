@@ -9,6 +9,11 @@ convenience and is used only when `output` is absent.
 from __future__ import annotations
 
 from ..records import SourceRef
+from ._assemble import (
+    assemble,
+    from_envelope,
+    unwrap_body,
+)
 from ._common import (
     REQUEST,
     RESPONSE,
@@ -19,8 +24,6 @@ from ._common import (
     RecordError,
     Req,
     Resp,
-    assemble,
-    from_envelope,
     join_texts,
     opt_dict,
     opt_int,
@@ -30,7 +33,6 @@ from ._common import (
     set_param,
     text_of,
     ts_epoch,
-    unwrap_body,
 )
 
 NAME = "openai-responses"
