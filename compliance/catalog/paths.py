@@ -8,15 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-_PACKAGE_DIR = Path(__file__).resolve().parent.parent
+from compliance.bundled import bundled_rules_dir
 
-
-def bundled_rules_dir() -> Path:
-    """Return the directory holding the bundled rule packs and `catalog/`."""
-    installed = _PACKAGE_DIR / "_bundled" / "rules"
-    if (installed / "catalog").is_dir():
-        return installed
-    return _PACKAGE_DIR.parent / "rules"
+__all__ = ["bundled_catalog_dir", "bundled_rules_dir"]
 
 
 def bundled_catalog_dir() -> Path:

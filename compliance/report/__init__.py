@@ -14,13 +14,12 @@ from typing import Any, Callable
 
 import jinja2
 
+from compliance.bundled import bundled_dir
 from compliance.redact import redact
 
 
 def templates_dir() -> Path:
-    here = Path(__file__).resolve().parent.parent
-    installed = here / "_bundled" / "reports"
-    return installed if installed.is_dir() else here.parent / "reports"
+    return bundled_dir("reports")
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+!|~])")

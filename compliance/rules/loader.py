@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from compliance.bundled import bundled_rules_dir
 from compliance.errors import InputError
 from compliance.facts import COLLECTIONS
 from compliance.rules.conditions import Binding, Cond, ConditionParser
@@ -147,13 +148,6 @@ def _rule_refs(rule: CompiledRule) -> list[str]:
     walk(rule.require)
     walk(rule.unless)
     return found
-
-
-def bundled_rules_dir() -> Path:
-    """The rule packs shipped with tos-check (inside the wheel, or the source checkout)."""
-    here = Path(__file__).resolve().parent.parent
-    installed = here / "_bundled" / "rules"
-    return installed if installed.is_dir() else here.parent / "rules"
 
 
 def load_rules(extra_dirs: list[Path] | None = None, include_bundled: bool = True, root: Path | None = None) -> RuleSet:
