@@ -13,7 +13,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from compliance.errors import InputError
-from compliance.yamlio import LineDict, line_at, load_yaml_text
+from compliance.yamlio import LineDict, line_at, load_yaml_text, read_text_file
 
 MANIFEST_NAMES = ("ai-usage.yaml", "ai-usage.yml")
 
@@ -186,15 +186,7 @@ def parse_manifest(data: Any, path: str, text: str | None = None) -> LoadedManif
 def load_manifest(path: Path, display: str | None = None) -> LoadedManifest:
     """Load and validate `ai-usage.yaml`; every problem is an InputError naming file and line."""
     shown = display or str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(shown, None, "manifest not found") from None
-    except UnicodeDecodeError as exc:
-        raise InputError(shown, None, f"not UTF-8 text ({exc.reason})") from None
-    except OSError as exc:
-        raise InputError(shown, None, f"cannot read: {exc.strerror}") from None
-    return load_manifest_text(text, shown)
+    return load_manifest_text(read_text_file(path, shown), shown)
 
 
 def load_manifest_text(text: str, display: str) -> LoadedManifest:

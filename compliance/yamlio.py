@@ -87,18 +87,22 @@ def load_yaml_text(text: str, path: str) -> Any:
         raise InputError(path, None, f"invalid YAML: {exc}") from None
 
 
-def load_yaml_file(path: Path, display: str | None = None) -> Any:
-    """Read and parse a YAML file; unreadable or undecodable files are input errors."""
-    shown = display or str(path)
+def read_text_file(path: Path, shown: str) -> str:
+    """A file's UTF-8 text; missing, unreadable or undecodable files are input errors."""
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise InputError(shown, None, "file not found") from None
     except UnicodeDecodeError as exc:
         raise InputError(shown, None, f"not UTF-8 text ({exc.reason})") from None
     except OSError as exc:
         raise InputError(shown, None, f"cannot read: {exc.strerror}") from None
-    return load_yaml_text(text, shown)
+
+
+def load_yaml_file(path: Path, display: str | None = None) -> Any:
+    """Read and parse a YAML file."""
+    shown = display or str(path)
+    return load_yaml_text(read_text_file(path, shown), shown)
 
 
 def line_at(data: Any, loc: tuple[Any, ...]) -> int | None:

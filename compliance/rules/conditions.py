@@ -195,20 +195,19 @@ def _compare(op: Callable[[Any, Any], bool]) -> Callable[[Any, Any], bool]:
     return run
 
 
-def _before(value: Any, arg: Any) -> bool:
-    limit = _as_date(arg)
-    if isinstance(value, Period):
-        return limit is not None and value.end < limit
-    left = _as_date(value)
-    return left is not None and limit is not None and left < limit
+def _dated(op: Callable[[date, date], bool], edge: Callable[[Period], date]) -> Callable[[Any, Any], bool]:
+    """`before`/`after`: compare a date, or the near edge of a period, with a limit date."""
+
+    def run(value: Any, arg: Any) -> bool:
+        limit = _as_date(arg)
+        left = edge(value) if isinstance(value, Period) else _as_date(value)
+        return left is not None and limit is not None and op(left, limit)
+
+    return run
 
 
-def _after(value: Any, arg: Any) -> bool:
-    limit = _as_date(arg)
-    if isinstance(value, Period):
-        return limit is not None and value.start > limit
-    left = _as_date(value)
-    return left is not None and limit is not None and left > limit
+_before = _dated(lambda a, b: a < b, lambda p: p.end)
+_after = _dated(lambda a, b: a > b, lambda p: p.start)
 
 
 OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
