@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -91,21 +92,49 @@ def test(rules: ExtraRules = None, no_bundled: NoBundled = False, verbose: Annot
 @rules_app.command("verify")
 @reports_errors
 def verify(
-    corpus: Annotated[list[Path], typer.Option("--corpus", help="Folder of source texts (repeatable).")],
+    corpus: Annotated[Optional[list[Path]], typer.Option("--corpus", help="Folder of source texts (repeatable); searched before the bundled rules/sources/.")] = None,
     rules: ExtraRules = None,
     no_bundled: NoBundled = False,
 ) -> None:
-    """Check that every quote appears verbatim (up to whitespace and Markdown) in its source text."""
-    from compliance.rules.verify import verify_quotes
+    """Check that every quote appears verbatim (up to whitespace and Markdown) in its source text.
 
-    for folder in corpus:
+    Source texts are looked up in each --corpus folder, then in the bundled `rules/sources/`.
+    """
+    from compliance.rules.verify import source_folders, verify_quotes
+
+    for folder in corpus or []:
         if not folder.is_dir():
             typer.echo(f"tos-check: error: {folder}: corpus folder not found", err=True)
             raise typer.Exit(EXIT_INPUT)
-    checks = verify_quotes(_load(rules, no_bundled), list(corpus))
+    folders = source_folders(list(corpus or []))
+    checks = verify_quotes(_load(rules, no_bundled), folders)
     missing = [c for c in checks if not c.found]
     for c in missing:
         typer.echo(f"MISSING {c.rule_id} ({c.pack}): {c.reason} [{c.source}]")
     typer.echo(f"{len(checks) - len(missing)} of {len(checks)} quotes found in their source texts")
     if missing:
         raise typer.Exit(EXIT_POLICY)
+
+
+class DiffFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+@rules_app.command("diff")
+@reports_errors
+def diff(
+    old: Annotated[str, typer.Argument(help="Document as document-id@version, e.g. openai.terms-of-use@2023-03-14.")],
+    new: Annotated[str, typer.Argument(help="The document to compare with: another version, or another document.")],
+    output_format: Annotated[DiffFormat, typer.Option("--format", help="text or json.")] = DiffFormat.text,
+    rules: ExtraRules = None,
+) -> None:
+    """Compare the clauses of two documents: added, removed and reworded (with a word diff)."""
+    from compliance.rules.diff import diff_packs, find_pack, render_text
+
+    ruleset = _load(rules)
+    result = diff_packs(find_pack(ruleset, old), find_pack(ruleset, new))
+    if output_format is DiffFormat.json:
+        typer.echo(json.dumps(result.to_json(), indent=2, sort_keys=True, ensure_ascii=False))
+    else:
+        typer.echo(render_text(result), nl=False)

@@ -1,4 +1,9 @@
-"""`rules verify`: every quote must appear in its source text, up to whitespace and Markdown."""
+"""`rules verify`: every quote must appear in its source text, up to whitespace and Markdown.
+
+Source texts are looked up in the corpus folders given on the command line, then in the copies
+bundled under `rules/sources/` (public texts that are not in the shared research corpus, each with
+a header line naming where it was copied from).
+"""
 
 from __future__ import annotations
 
@@ -47,8 +52,24 @@ def _line_of(raw: str, quote: str) -> int | None:
     return None
 
 
+def bundled_sources_dir() -> Path:
+    """`rules/sources/`: copies of public texts the packs quote that the research corpus lacks."""
+    from compliance.rules.loader import bundled_rules_dir
+
+    return bundled_rules_dir() / "sources"
+
+
+def source_folders(corpora: list[Path], include_bundled: bool = True) -> list[Path]:
+    """Where source texts are looked up, in order: the given corpus folders, then the bundled copies."""
+    folders = list(corpora)
+    bundled = bundled_sources_dir()
+    if include_bundled and bundled.is_dir() and bundled not in folders:
+        folders.append(bundled)
+    return folders
+
+
 def verify_quotes(rules: RuleSet, corpora: list[Path]) -> list[QuoteCheck]:
-    """Check each rule's quote against the first corpus folder that holds its pack's source text."""
+    """Check each rule's quote against the first folder of `corpora` that holds its pack's source text."""
     checks: list[QuoteCheck] = []
     cache: dict[str, tuple[str, str] | None] = {}
     for pack in rules.packs:
@@ -69,7 +90,7 @@ def verify_quotes(rules: RuleSet, corpora: list[Path]) -> list[QuoteCheck]:
                         break
             loaded = cache[source]
             if loaded is None:
-                checks.append(QuoteCheck(rule.id, pack.path, source, False, None, "source text not found in the corpus"))
+                checks.append(QuoteCheck(rule.id, pack.path, source, False, None, "source text not found in the corpus folders or rules/sources/"))
                 continue
             raw, flat = loaded
             quote = normalize(rule.spec.quote)
