@@ -9,7 +9,14 @@ from __future__ import annotations
 
 from .io import iter_log_records
 from .readers import FORMATS
-from .records import STATUS_ERROR, STATUS_OK, STATUS_UNMATCHED, LogRecord, ReadStats, SourceRef
+from .records import (
+    STATUS_ERROR,
+    STATUS_OK,
+    STATUS_UNMATCHED,
+    LogRecord,
+    ReadStats,
+    SourceRef,
+)
 
 __all__ = [
     "FORMATS",

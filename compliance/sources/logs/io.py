@@ -9,6 +9,7 @@ Bad lines and unreadable files go to `ReadStats`; they never stop the stream.
 from __future__ import annotations
 
 import os
+import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
@@ -17,14 +18,24 @@ import zstandard
 
 from .join import Joiner, choose_held, merge
 from .paths import expand_paths
-from .readers import REQUEST, Half, Ignored, Reader, RecordError, choose_reader, detect_reader, get_reader
+from .readers import (
+    REQUEST,
+    Half,
+    Ignored,
+    Reader,
+    RecordError,
+    choose_reader,
+    detect_reader,
+    get_reader,
+)
 from .records import LogRecord, ReadStats, SourceRef
 from .streams import STDIN, Item, iter_items, open_stream
 
 SNIFF_RECORDS = 20
 STDIN_NAME = "<stdin>"
-_READ_ERRORS = (OSError, EOFError, zstandard.ZstdError, UnicodeDecodeError)
-_PARSE_ERRORS = (RecordError, TypeError, KeyError, AttributeError, ValueError)
+_READ_ERRORS = (OSError, EOFError, zlib.error, zstandard.ZstdError, UnicodeDecodeError)
+# RecursionError: a reader walking a pathologically nested (but valid) JSON value.
+_PARSE_ERRORS = (RecordError, TypeError, KeyError, AttributeError, ValueError, RecursionError)
 
 
 @dataclass

@@ -111,10 +111,8 @@ _HOSTS: tuple[tuple[str, str], ...] = (
 def provider_from_model(model: str) -> str | None:
     """Model maker for a model id such as `gpt-4o`, `ft:gpt-4o-mini:acme::x`, `anthropic/claude-3`."""
     name = model.strip().lower()
-    if name.startswith("ft:"):
-        name = name[3:]
-    if name.startswith("models/"):
-        name = name[7:]
+    name = name.removeprefix("ft:")
+    name = name.removeprefix("models/")
     if "/" in name:
         head, _, tail = name.partition("/")
         label = _PROVIDER_LABELS.get(head)

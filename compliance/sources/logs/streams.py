@@ -135,10 +135,12 @@ def open_stream(path: str) -> Iterator[ByteStream]:
             raw.close()
 
 
-def _reason(raw: bytes, exc: ValueError) -> str:
+def _reason(raw: bytes, exc: ValueError | RecursionError) -> str:
     stripped = raw.strip()
     if not stripped:
         return "blank line"
+    if isinstance(exc, RecursionError):
+        return "JSON nested too deeply"
     if isinstance(exc, UnicodeDecodeError):
         return "not UTF-8 text"
     if stripped[:1] not in (b"{", b"[", b'"'):
@@ -197,11 +199,11 @@ def _jsonl(stream: ByteStream, document_ok: bool) -> Iterator[Item]:
         line += 1
         try:
             obj = loads(raw)
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:
             if document_ok and not seen_content and raw.lstrip(_BOM_AND_SPACE)[:1] == b"{":
                 try:
                     whole = json.loads(raw + stream.read())
-                except ValueError as doc_exc:
+                except (ValueError, RecursionError) as doc_exc:
                     yield line, f"invalid JSON document: {doc_exc}"
                     return
                 yield from _document(line, whole)
@@ -271,6 +273,9 @@ def _array(stream: ByteStream) -> Iterator[Item]:
         while True:
             try:
                 obj, end = raw_decode(buf, pos)
+            except RecursionError:
+                yield start, "JSON nested too deeply"
+                return
             except json.JSONDecodeError as exc:
                 if eof or len(buf) - pos > MAX_ARRAY_ELEMENT:
                     yield start, f"invalid JSON array element: {exc.msg}"

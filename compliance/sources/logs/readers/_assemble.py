@@ -14,7 +14,14 @@ from datetime import datetime
 from typing import NamedTuple
 
 from ..providers import infer_provider
-from ..records import EMPTY_PARAMS, STATUS_ERROR, STATUS_OK, STATUS_UNMATCHED, LogRecord, SourceRef
+from ..records import (
+    EMPTY_PARAMS,
+    STATUS_ERROR,
+    STATUS_OK,
+    STATUS_UNMATCHED,
+    LogRecord,
+    SourceRef,
+)
 from ._common import RecordError, Req, Resp, opt_dict, opt_int, opt_str, timestamp
 
 
@@ -130,23 +137,23 @@ def assemble(source: SourceRef, fmt: str, req: Req | None, resp: Resp | None, en
         params = {**params, "has_reasoning": True}
     if record_id and source.record_id is None:
         source = SourceRef(source.path, source.line, record_id)
-    return LogRecord(
-        source=source,
-        format=fmt,
-        provider=infer_provider(model, provider_label, api_base, default_provider),
-        model=model,
-        timestamp=env.timestamp or (resp.timestamp if resp else None),
-        account=env.account or None,
-        api_key_id=env.api_key_id or None,
-        endpoint=env.endpoint or None,
-        system=req.system if req else "",
-        prompt=req.prompt if req else "",
-        response=resp.text if resp else "",
-        params=params,
-        usage_in=resp.usage_in if resp else None,
-        usage_out=resp.usage_out if resp else None,
-        status=status,
-        request_id=env.request_id or record_id,
+    return LogRecord(  # positional: keyword construction of the frozen dataclass is ~40% slower
+        source,  # source
+        fmt,  # format
+        infer_provider(model, provider_label, api_base, default_provider),  # provider
+        model,  # model
+        env.timestamp or (resp.timestamp if resp else None),  # timestamp
+        env.account or None,  # account
+        env.api_key_id or None,  # api_key_id
+        env.endpoint or None,  # endpoint
+        req.system if req else "",  # system
+        req.prompt if req else "",  # prompt
+        resp.text if resp else "",  # response
+        params,  # params
+        resp.usage_in if resp else None,  # usage_in
+        resp.usage_out if resp else None,  # usage_out
+        status,  # status
+        env.request_id or record_id,  # request_id
     )
 
 

@@ -169,10 +169,14 @@ def join_texts(*texts: str) -> str:
 # --- time ----------------------------------------------------------------------------------
 
 def ts_epoch(value: float) -> datetime:
-    """Epoch seconds (or milliseconds, if implausibly large for seconds) to aware UTC."""
+    """Epoch seconds to aware UTC; values too large for seconds are read as ms, µs or ns."""
+    seconds = value
     if value > 1e11:
-        value = value / 1000.0
-    return datetime.fromtimestamp(value, UTC)
+        seconds = value / (1e9 if value > 1e17 else 1e6 if value > 1e14 else 1e3)
+    try:
+        return datetime.fromtimestamp(seconds, UTC)
+    except (OverflowError, OSError, ValueError) as exc:
+        raise RecordError(f"epoch time {value!r} is out of range") from exc
 
 
 def timestamp(value: object, what: str = "timestamp") -> datetime | None:

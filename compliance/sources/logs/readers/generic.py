@@ -8,8 +8,11 @@ in-house loggers that match none of the provider shapes.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
+
 from ..providers import infer_provider
-from ..records import STATUS_ERROR, STATUS_OK, LogRecord, SourceRef
+from ..records import EMPTY_PARAMS, STATUS_ERROR, STATUS_OK, LogRecord, SourceRef
 from ._assemble import (
     failed_status,
     key_id,
@@ -26,6 +29,7 @@ from ._common import (
 )
 
 NAME = "generic"
+_NO_USAGE: Mapping[str, object] = MappingProxyType({})
 
 
 def detect(obj: dict) -> bool:
@@ -40,28 +44,31 @@ def parse(obj: dict, source: SourceRef) -> Parsed:
         source = SourceRef(source.path, source.line, record_id)
     model = opt_str(obj.get("model"), "model")
     provider = opt_str(obj.get("provider"), "provider")
-    usage = opt_dict(obj.get("usage"), "usage") or {}
+    usage = opt_dict(obj.get("usage"), "usage") or _NO_USAGE
     given = opt_dict(obj.get("params"), "params")
-    params = params_from(given)
-    if given and given.get("has_reasoning") is True:
-        params["has_reasoning"] = True
-    return LogRecord(
-        source=source,
-        format=NAME,
-        provider=provider.lower() if provider else infer_provider(model),
-        model=model,
-        timestamp=timestamp(obj.get("timestamp")),
-        account=opt_str(obj.get("account"), "account") or None,
-        api_key_id=key_id(obj.get("api_key_id")) or None,
-        endpoint=opt_str(obj.get("endpoint"), "endpoint") or None,
-        system=text_of(obj.get("system")),
-        prompt=text_of(obj.get("prompt")),
-        response=text_of(obj.get("response")),
-        params=params,
-        usage_in=opt_int(usage.get("input"), "usage.input"),
-        usage_out=opt_int(usage.get("output"), "usage.output"),
-        status=STATUS_ERROR if failed_status(obj.get("status"), None, obj.get("error")) else STATUS_OK,
-        request_id=opt_str(obj.get("request_id"), "request_id") or record_id,
+    params: Mapping[str, object] = EMPTY_PARAMS
+    if given:
+        chosen = params_from(given)
+        if given.get("has_reasoning") is True:
+            chosen["has_reasoning"] = True
+        params = chosen
+    return LogRecord(  # positional: keyword construction of the frozen dataclass is ~40% slower
+        source,  # source
+        NAME,  # format
+        provider.lower() if provider else infer_provider(model),  # provider
+        model,  # model
+        timestamp(obj.get("timestamp")),  # timestamp
+        opt_str(obj.get("account"), "account") or None,  # account
+        key_id(obj.get("api_key_id")) or None,  # api_key_id
+        opt_str(obj.get("endpoint"), "endpoint") or None,  # endpoint
+        text_of(obj.get("system")),  # system
+        text_of(obj.get("prompt")),  # prompt
+        text_of(obj.get("response")),  # response
+        params,  # params
+        opt_int(usage.get("input"), "usage.input"),  # usage_in
+        opt_int(usage.get("output"), "usage.output"),  # usage_out
+        STATUS_ERROR if failed_status(obj.get("status"), None, obj.get("error")) else STATUS_OK,  # status
+        opt_str(obj.get("request_id"), "request_id") or record_id,  # request_id
     )
 
 
