@@ -183,3 +183,13 @@ def test_epoch_seconds_milliseconds_microseconds_nanoseconds(tmp_path: Path) -> 
     assert stats.ok and len(records) == 8
     assert {r.timestamp for r in records} == {datetime(2025, 1, 1, tzinfo=UTC)}
     assert all(r.timestamp is not None and r.timestamp.tzinfo is UTC for r in records)
+
+
+def test_streaming_chunks_are_counted_not_read(tmp_path: Path) -> None:
+    path = tmp_path / "stream.jsonl"
+    chunk = ('{"id": "chatcmpl-s1", "object": "chat.completion.chunk", "created": 1735689600, "model": "gpt-4o", '
+             '"choices": [{"index": 0, "delta": {"content": "%s"}, "finish_reason": null}]}\n')
+    path.write_text(chunk % "Hel" + chunk % "lo")
+    records, stats = read([path])
+    assert records == [] and stats.ok
+    assert stats.ignored == {"openai-chat streaming chunk (not reassembled)": 2}

@@ -18,6 +18,7 @@ from ._common import (
     REQUEST,
     RESPONSE,
     Half,
+    Ignored,
     Parsed,
     Reader,
     RecordError,
@@ -114,6 +115,8 @@ def detect(obj: dict) -> bool:
 
 def parse(obj: dict, source: SourceRef) -> Parsed:
     """Envelope -> full record; bare request/response -> a half to pair with its neighbour."""
+    if obj.get("object") == "chat.completion.chunk":
+        return Ignored("openai-chat streaming chunk (not reassembled)")
     if "request" in obj or "response" in obj:
         return from_envelope(obj, source, NAME, request_part, response_part)
     if "choices" in obj or obj.get("object") in _RESPONSE_OBJECTS or "error" in obj:
