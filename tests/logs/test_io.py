@@ -204,3 +204,13 @@ def test_pathological_lines_do_not_stop_the_stream(tmp_path: Path) -> None:
     assert [r.prompt for r in records] == ["fine"]
     assert [(line, reason) for _, line, reason in stats.skipped] == [
         (1, "JSON nested too deeply"), (2, "generic: epoch time 1e+300 is out of range")]
+
+
+def test_plain_text_log_is_reported_once_not_line_by_line(data: Path, tmp_path: Path) -> None:
+    (tmp_path / "app.log").write_text("".join(f"2025-01-01 10:00:{i % 60:02d} INFO request {i} served\n"
+                                              for i in range(5_000)))
+    (tmp_path / "calls.jsonl").write_bytes((data / "generic.jsonl").read_bytes())
+    records, stats = read([tmp_path])
+    assert len(records) == 2
+    assert stats.unreadable == [(str(tmp_path / "app.log"), "not a JSON log: no JSON object in the first 1000 lines")]
+    assert all(path.endswith("calls.jsonl") for path, _, _ in stats.skipped)

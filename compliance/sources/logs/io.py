@@ -32,6 +32,9 @@ from .records import LogRecord, ReadStats, SourceRef
 from .streams import STDIN, Item, iter_items, open_stream
 
 SNIFF_RECORDS = 20
+# A file with no JSON object in its first SNIFF_LINES lines (a plain-text *.log, say) is reported
+# once as not a JSON log instead of line by line.
+SNIFF_LINES = 1000
 STDIN_NAME = "<stdin>"
 _READ_ERRORS = (OSError, EOFError, zlib.error, zstandard.ZstdError, UnicodeDecodeError)
 # RecursionError: a reader walking a pathologically nested (but valid) JSON value.
@@ -45,6 +48,7 @@ class FilePlan:
     reader: Reader | None
     halves: dict[tuple[str, str], int] = field(default_factory=dict)
     size: int = 0
+    not_json: bool = False
 
 
 def _parse(obj: dict, reader: Reader | None, forced: Reader | None, source: SourceRef
@@ -62,8 +66,11 @@ def _parse(obj: dict, reader: Reader | None, forced: Reader | None, source: Sour
         return f"{reader.name}: {exc}"
 
 
-def _take_samples(items: Iterator[Item]) -> tuple[list[Item], list[dict]]:
-    """Read items until SNIFF_RECORDS objects are seen; returns them to be replayed."""
+def _take_samples(items: Iterator[Item]) -> tuple[list[Item], list[dict], bool]:
+    """Read items until SNIFF_RECORDS objects are seen; returns them to be replayed.
+
+    The flag is True when SNIFF_LINES items went by without a single JSON object.
+    """
     buffered: list[Item] = []
     samples: list[dict] = []
     for item in items:
@@ -72,19 +79,21 @@ def _take_samples(items: Iterator[Item]) -> tuple[list[Item], list[dict]]:
             samples.append(item[1])
             if len(samples) >= SNIFF_RECORDS:
                 break
-    return buffered, samples
+        elif not samples and len(buffered) >= SNIFF_LINES:
+            return buffered, samples, True
+    return buffered, samples, False
 
 
 def _sniff(path: str, forced: Reader | None) -> FilePlan:
     """Reader and batch-side counts from a file's first records (errors surface in the main pass)."""
     try:
         with open_stream(path) as stream:
-            _, samples = _take_samples(iter_items(stream, path))
+            _, samples, not_json = _take_samples(iter_items(stream, path))
         size = os.path.getsize(path)
     except _READ_ERRORS:
         return FilePlan(None)
     reader = forced or choose_reader(samples)
-    plan = FilePlan(reader, size=size)
+    plan = FilePlan(reader, size=size, not_json=not_json)
     for obj in samples:
         parsed = _parse(obj, reader, forced, SourceRef(path, 0))
         if type(parsed) is Half and parsed.key is not None:
@@ -133,11 +142,14 @@ def _read_file(path: str, plan: FilePlan | None, forced: Reader | None, joiner: 
             stats.files += 1
             items: Iterator[Item] = iter_items(stream, path)
             if plan is None:
-                buffered, samples = _take_samples(items)
-                plan = FilePlan(forced or choose_reader(samples))
+                buffered, samples, not_json = _take_samples(items)
+                plan = FilePlan(forced or choose_reader(samples), not_json=not_json)
                 items = chain(buffered, items)
             reader = plan.reader
             stats.formats[display] = reader.name if reader else "unknown"
+            if plan.not_json:
+                stats.unreadable.append((display, f"not a JSON log: no JSON object in the first {SNIFF_LINES} lines"))
+                return
             for line, item in items:
                 stats.lines += 1
                 if type(item) is not dict:

@@ -48,7 +48,7 @@ _RAW_KEY_PREFIXES = ("sk-", "sk_", "AIza", "xai-", "gsk_", "pk-lf-", "sk-lf-")
 def key_id(value: object, what: str = "api_key_id") -> str | None:
     """A key id or hash; anything that looks like a raw secret key is replaced by its hash."""
     text = opt_str(value, what)
-    if text and text.startswith(_RAW_KEY_PREFIXES) and len(text) > 20:
+    if text and text.startswith(_RAW_KEY_PREFIXES):
         return "sha256:" + hashlib.sha256(text.encode()).hexdigest()[:16]
     return text
 
@@ -86,11 +86,14 @@ def failed_status(status: object, status_code: object = None, error: object = No
     raise RecordError(f"status is {type(status).__name__}")
 
 
-_ENV_SLOTS: dict[str, tuple[int, int]] = {}
-for _slot, _keys in enumerate((_TIME_KEYS, _ACCOUNT_KEYS, _KEY_KEYS, ("endpoint", "url", "path"),
-                               ("request_id", "x_request_id"), ("model",))):
-    for _rank, _key in enumerate(_keys):
-        _ENV_SLOTS[_key] = (_slot, _rank)
+def _env_slots() -> dict[str, tuple[int, int]]:
+    """Envelope key -> (Env slot, priority among that slot's spellings)."""
+    groups = (_TIME_KEYS, _ACCOUNT_KEYS, _KEY_KEYS, ("endpoint", "url", "path"), ("request_id", "x_request_id"),
+              ("model",))
+    return {key: (slot, rank) for slot, keys in enumerate(groups) for rank, key in enumerate(keys)}
+
+
+_ENV_SLOTS = _env_slots()
 
 
 def envelope(obj: Mapping[str, object]) -> Env:
