@@ -198,6 +198,8 @@ def summarize(result: ScanResult) -> dict[str, Any]:
 
 def report_data(result: ScanResult) -> dict[str, Any]:
     """The report as plain data: the JSON format, and what every template renders."""
+    from compliance.report.summaries import provenance_summary
+
     return {
         "report_version": REPORT_VERSION,
         "tool": {"name": "tos-check", "version": __version__},
@@ -216,6 +218,7 @@ def report_data(result: ScanResult) -> dict[str, Any]:
             "read": [i.to_json() for i in result.inputs if i.status == "read"],
             "skipped": [i.to_json() for i in result.inputs if i.status != "read"],
         },
+        "provenance": provenance_summary(result),
     }
 
 

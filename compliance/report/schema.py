@@ -52,7 +52,20 @@ class FindingOut(_Strict):
     explanation: list[str]
     fingerprint: str = Field(pattern=r"^[0-9a-f]{20}$", description="Stable across reordering and line shifts.")
     confidence: Optional[float] = None
-    waiver: Optional[dict[str, Any]] = None
+    waiver: Optional["FindingWaiverOut"] = Field(
+        default=None, description="The waiver that covers this finding: in force (status `waived`), expired, or not applicable to this rule.")
+    baseline: Optional[Literal["new", "known"]] = Field(
+        default=None, description="With --baseline, on failing findings: `known` if the baseline already failed on this fingerprint.")
+
+
+class FindingWaiverOut(_Strict):
+    file: str
+    line: int
+    rule: str
+    reason: str
+    approver: str
+    expires: str
+    state: Literal["in-force", "expired", "not-waivable"]
 
 
 class InputOut(_Strict):
@@ -77,6 +90,74 @@ class SummaryOut(_Strict):
     rules_evaluated: int
     inputs_read: int
     inputs_skipped: int
+    waivers: Optional["WaiverCountsOut"] = None
+
+
+class WaiverCountsOut(_Strict):
+    in_force: int
+    expired: int
+    not_waivable: int
+    unused: int
+
+
+class WaiverOut(_Strict):
+    """One waiver from the waiver file and what it did in this scan."""
+
+    file: str
+    line: int = Field(ge=1)
+    rule: str
+    scope: dict[str, str] = Field(description="artifact, dataset, account and/or fingerprint; all must match.")
+    reason: str
+    approver: str
+    expires: str = Field(description="Last day in force (YYYY-MM-DD).")
+    state: Literal["in-force", "expired", "not-waivable", "unused"]
+    findings: list[str] = Field(description="Fingerprints of the failing findings it covers.")
+
+
+class BaselineOut(_Strict):
+    path: str
+    new: int = Field(description="Failing findings whose fingerprint the baseline did not fail on.")
+    known: int = Field(description="Failing findings the baseline already failed on (they do not fail the gate).")
+    resolved: int = Field(description="Baseline failures that no longer fail.")
+
+
+class ProvenanceDatasetOut(_Strict):
+    id: str
+    origin: str
+    origin_source: Literal["declared", "catalog", "default"]
+    license: Optional[str]
+    generators: list[str]
+    trained_into: list[str] = Field(description="Artifacts declared as trained on it.")
+
+
+class OriginShareOut(_Strict):
+    origin: str
+    datasets: int
+    share: float = Field(ge=0, le=1)
+
+
+class ProvenanceOut(_Strict):
+    """Where the training data came from."""
+
+    basis: str = Field(description="What the shares count.")
+    datasets: list[ProvenanceDatasetOut]
+    by_origin: list[OriginShareOut]
+
+
+class VolumePointOut(_Strict):
+    provider: str
+    account: Optional[str] = Field(description="Provider account (organisation, project or key alias); null when the log does not say.")
+    bucket: str = Field(description="Start of the time bucket (YYYY-MM-DD).")
+    requests: int = Field(ge=0)
+    tokens_in: Optional[int] = None
+    tokens_out: Optional[int] = None
+
+
+class ObservationsOut(_Strict):
+    """What API logs showed (written when logs are scanned)."""
+
+    bucket: Literal["day", "week", "month"]
+    api_volume: list[VolumePointOut] = Field(description="Requests per provider, account and time bucket.")
 
 
 class ToolOut(_Strict):
@@ -107,6 +188,10 @@ class ReportOut(_Strict):
     findings: list[FindingOut]
     rule_packs: list[PackOut]
     inputs: InputsOut
+    provenance: ProvenanceOut
+    waivers: Optional[list[WaiverOut]] = Field(default=None, description="Every waiver in the waiver file and its state.")
+    baseline: Optional[BaselineOut] = None
+    observations: Optional[ObservationsOut] = None
 
 
 def report_json_schema() -> dict[str, Any]:
