@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 SOURCES: tuple[str, ...] = (
     "compliance.sources.manifest_facts",
+    "compliance.sources.discover",
 )
 
 

@@ -12,6 +12,7 @@ from compliance.catalog import resolve_dataset, resolve_model
 from compliance.facts import Evidence, Fact, Facts, Period
 from compliance.manifest import Dataset, LoadedManifest, PeriodSpec, ProviderUse
 from compliance.redact import snippet
+from compliance.sources.consistency import license_conflict, origin_contradiction
 
 if TYPE_CHECKING:
     from compliance.sources import SourceContext
@@ -28,7 +29,13 @@ def _period(spec: PeriodSpec | None) -> Period | None:
     return Period(spec.start, spec.end or spec.start)
 
 
-class _Builder:
+class FactBuilder:
+    """Builds facts from a validated manifest.
+
+    Evidence comes from `ev` (a manifest location to a file and line) and `has` (whether the
+    manifest gives a field); repository discovery subclasses both to point at code instead.
+    """
+
     def __init__(self, loaded: LoadedManifest) -> None:
         self.loaded = loaded
         self.facts = Facts(project=loaded.manifest.project)
@@ -37,9 +44,11 @@ class _Builder:
         line = self.loaded.line(*loc)
         return Evidence(self.loaded.path, line, snippet(self.loaded.source_line(line)), kind, confidence, note)
 
+    def has(self, section: str, index: int, key: str) -> bool:
+        return key in self.loaded.raw.get(section, [])[index]
+
     def field_evidence(self, section: str, index: int, keys: list[str]) -> dict[str, Evidence]:
-        raw = self.loaded.raw.get(section, [])[index]
-        return {key: self.ev(section, index, key) for key in keys if key in raw}
+        return {key: self.ev(section, index, key) for key in keys if self.has(section, index, key)}
 
     def model(self, name: str, role: str, loc: tuple[Any, ...]) -> dict[str, Any]:
         res = resolve_model(name)
@@ -60,6 +69,14 @@ class _Builder:
         datasets = {d.id: self.dataset(i, d) for i, d in enumerate(m.datasets)}
         for index, artifact in enumerate(m.artifacts):
             self.artifact(index, datasets, uses)
+        for dataset in datasets.values():
+            found = origin_contradiction(dataset, dataset.data["_generators"])
+            if found is not None:
+                self.facts.add(found)
+        for artifact_fact in self.facts.of("artifacts"):
+            conflict = license_conflict(artifact_fact)
+            if conflict is not None:
+                self.facts.add(conflict)
         return self.facts
 
     def provider_use(self, index: int, use: ProviderUse) -> Fact:
@@ -189,7 +206,7 @@ class _Builder:
 
 def facts_from_manifest(loaded: LoadedManifest) -> Facts:
     """Turn a validated manifest into facts with evidence that points into it."""
-    facts = _Builder(loaded).build()
+    facts = FactBuilder(loaded).build()
     for fact in facts.of("datasets"):
         fact.data.pop("_generators", None)
     return facts
