@@ -74,6 +74,9 @@ def get_app() -> typer.Typer:
     if not _registered:
         from compliance.cli import explain, init, rules_cmd, scan, schema_cmd  # noqa: F401  (commands register on import)
 
+        from compliance.cli import discover_cmd
+
+        app.command("discover")(discover_cmd.discover)
         app.add_typer(rules_cmd.rules_app, name="rules")
         _registered = True
     return app

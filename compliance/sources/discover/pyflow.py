@@ -65,6 +65,7 @@ class FlowScan:
                 labels |= self.returns.get(fname, set())
             elif isinstance(inner, ast.Name):
                 labels |= self.tainted.get((scope, inner.id), set()) | self.tainted.get(("", inner.id), set())
+                labels |= self.returns.get(inner.id, set())  # a function passed as a callback (`df.apply(label)`)
         return labels
 
     def _edges(self: "PythonScan", tree: ast.Module) -> list[tuple[str, str, ast.AST]]:

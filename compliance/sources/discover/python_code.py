@@ -78,6 +78,10 @@ class PythonScan(FlowScan):
                 args = child.args
                 positional = [*args.posonlyargs, *args.args]
                 self.scopes.params[qual] = {a.arg for a in [*positional, *args.kwonlyargs]}
+                for arg in [*positional, *args.kwonlyargs]:
+                    kind = self.qualify(arg.annotation) if arg.annotation is not None else ""
+                    if kind in sdk.CLIENTS:
+                        self.clients.setdefault(arg.arg, (*sdk.CLIENTS[kind], None))
                 for arg, default in zip(positional[len(positional) - len(args.defaults):], args.defaults):
                     self.scopes.defaults.setdefault(qual, {})[arg.arg] = default
                 for arg, kwdefault in zip(args.kwonlyargs, args.kw_defaults):

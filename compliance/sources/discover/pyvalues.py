@@ -236,7 +236,7 @@ class Scopes:
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ("read_text", "open"):
             return self.value(node.func.value, scope, depth + 1)
         if isinstance(node, ast.Name) and node.id in self.config_files:
-            return self.value(self.config_files[node.id], scope, depth + 1)
+            return self._opened_path(self.config_files[node.id], scope, depth + 1)
         if isinstance(node, ast.Name):
             for candidate in self.lookup(scope, node.id):
                 found = self._opened_path(candidate, scope, depth + 1)
