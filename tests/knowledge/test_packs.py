@@ -186,3 +186,15 @@ def test_versioned_documents_have_several_dated_versions(document_id: str) -> No
     versions = [p for p in _packs() if p.document.id == document_id]
     assert len(versions) >= 2
     assert all(p.document.scope.dated for p in versions)
+
+
+def test_knowledge_base_doc_lists_every_pack() -> None:
+    text = (REPO / "docs" / "knowledge-base.md").read_text(encoding="utf-8")
+    rows = [line for line in text.splitlines() if line.startswith("| ") and "`" in line]
+    for pack in _packs():
+        doc = pack.document
+        if doc.provider == "tos-check" or doc.kind == "signal-set":
+            continue
+        row = [r for r in rows if f"`{doc.id}`" in r and f"| {doc.version} |" in r]
+        assert row, f"docs/knowledge-base.md has no row for {pack.pack_id}"
+        assert f"| {len(pack.rules)} |" in row[0], f"{pack.pack_id}: rule count in docs/knowledge-base.md is stale"
