@@ -77,7 +77,7 @@ class Link:
 def key_of(value: Value, origin: str) -> list[str]:
     """Keys a path or Hub id can match: `hub:org/name`, or the path from the root and from the script's folder."""
     text = value.text or ""
-    if value.kind == "literal" and is_hub_id(text) and not posixpath.splitext(text)[1]:
+    if value.kind == "literal" and is_hub_id(text):
         return [f"hub:{text}"]
     keys = [normalize(text)]
     folder = posixpath.dirname(origin)

@@ -173,6 +173,12 @@ class FlowScan:
 
     def data_io(self: "PythonScan", tree: ast.Module) -> None:
         handles: dict[tuple[str, str], tuple[ast.Call, ast.AST]] = {}
+        outer: dict[int, ast.Call] = {}  # `json.dump(rows, open(path, "w"))`: the call an open() is passed to
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call):
+                for arg in [*node.args, *[k.value for k in node.keywords]]:
+                    if isinstance(arg, ast.Call):
+                        outer[id(arg)] = node
         for node in ast.walk(tree):
             if not isinstance(node, ast.Call):
                 continue
@@ -186,7 +192,9 @@ class FlowScan:
                     if bound:
                         handles[(scope, bound)] = (node, target)
                     else:
-                        self._io(node, "write", target, scope)
+                        parent = outer.get(id(node))
+                        data = [a for a in [*parent.args, *[k.value for k in parent.keywords]] if a is not node] if parent else []
+                        self._io(node, "write", target, scope, data)
                 elif not self._is_config(target, scope):
                     self._io(node, "read", target, scope)
             elif name in sdk.READERS:

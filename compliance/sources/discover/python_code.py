@@ -200,7 +200,7 @@ class PythonScan(FlowScan):
                 self.clients[target] = (sdk_name, provider, self._base_url(node, scope))
             elif name in sdk.MODEL_OBJECTS:
                 sdk_name, provider, kw = sdk.MODEL_OBJECTS[name]
-                model = self.scopes.value(self._kw(node, kw, "model", "model_name", position=0), scope)
+                model = self._arg_value(self._kw(node, kw, "model", "model_name", position=0), scope)
                 call = self._add_call(node, sdk_name, "generate", provider, model, self._base_url(node, scope), scope)
                 if target:
                     self.model_objects[target] = call
@@ -209,7 +209,7 @@ class PythonScan(FlowScan):
             scope = self.scope(node)
             if name in sdk.FUNCTIONS:
                 sdk_name, provider, api = sdk.FUNCTIONS[name]
-                model = self.scopes.value(self._kw(node, "model", "engine", position=0 if sdk_name == "litellm" else None), scope)
+                model = self._arg_value(self._kw(node, "model", "engine", position=0 if sdk_name == "litellm" else None), scope)
                 self._add_call(node, sdk_name, api, provider, model, self._base_url(node, scope), scope)
                 continue
             receiver = self._receiver(node.func)
@@ -226,7 +226,7 @@ class PythonScan(FlowScan):
             if client is None:
                 continue
             sdk_name, provider, base_url = client
-            model = self.scopes.value(self._kw(node, "model", "engine"), scope) or self._model_in_dicts(node, scope)
+            model = self._arg_value(self._kw(node, "model", "engine"), scope) or self._model_in_dicts(node, scope)
             if api == "file":
                 purpose = self.scopes.value(self._kw(node, "purpose"), scope)
                 if purpose is None or purpose.text not in ("batch", "fine-tune"):
@@ -236,6 +236,13 @@ class PythonScan(FlowScan):
         for name, (sdk_name, provider, base_url) in self.clients.items():
             if not any(c.extra.get("client") == name for c in self.out.calls):
                 self.out.notes.append(f"{sdk_name} client `{name}` created; no call through it found in this file")
+
+    def _arg_value(self, node: ast.AST | None, scope: str) -> Value | None:
+        """A value here, or, for a parameter without a default, what the function's callers pass."""
+        found = self.scopes.value(node, scope)
+        if found is None and node is not None:
+            found = next(iter(self.paths(node, scope)), None)
+        return found
 
     def _assigned_name(self, node: ast.Call) -> str:
         return self.assigned_to.get(id(node), "")
