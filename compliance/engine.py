@@ -199,6 +199,7 @@ def summarize(result: ScanResult) -> dict[str, Any]:
 def report_data(result: ScanResult) -> dict[str, Any]:
     """The report as plain data: the JSON format, and what every template renders."""
     from compliance.report.summaries import provenance_summary
+    from compliance.sources.logs.facts import observations
 
     return {
         "report_version": REPORT_VERSION,
@@ -219,6 +220,7 @@ def report_data(result: ScanResult) -> dict[str, Any]:
             "skipped": [i.to_json() for i in result.inputs if i.status != "read"],
         },
         "provenance": provenance_summary(result),
+        **observations(result),
     }
 
 

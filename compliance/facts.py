@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Iterable, Iterator
 
-COLLECTIONS = ("artifacts", "datasets", "provider_uses", "models", "flows", "disagreements")
+COLLECTIONS = ("artifacts", "datasets", "provider_uses", "models", "flows", "disagreements", "accounts")
 
 
 @dataclass(frozen=True, order=True)

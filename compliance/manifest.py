@@ -113,6 +113,9 @@ class Manifest(_Strict):
     artifacts: list[Artifact] = Field(default_factory=list)
     providers: list[ProviderUse] = Field(default_factory=list)
     datasets: list[Dataset] = Field(default_factory=list)
+    logs: list[str] = Field(
+        default_factory=list,
+        description="API or data-generation logs to check against this manifest: files, folders or globs relative to the manifest.")
 
 
 class LoadedManifest:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import jsonschema
@@ -72,6 +73,7 @@ def test_fingerprints_survive_reordering_and_line_shifts(cli, tmp_path: Path) ->
     shifted = "# a new comment\n# and another\n\n\n\n\n" + body.replace(
         "    trained_on: [gpt4o-instructions, ultrachat]", "    trained_on: [ultrachat, gpt4o-instructions]") + "\n"
     (tmp_path / "ai-usage.yaml").write_text(shifted)
+    shutil.copytree(EXAMPLES / "distilled-chat" / "logs", tmp_path / "logs")  # the manifest's `logs:`
     result = cli("scan", str(tmp_path), "--format", "json", "--as-of", "2026-11-01")
     after = json.loads(result.stdout)
     assert sorted(f["fingerprint"] for f in before["findings"]) == sorted(f["fingerprint"] for f in after["findings"])

@@ -144,20 +144,21 @@ class ProvenanceOut(_Strict):
     by_origin: list[OriginShareOut]
 
 
-class VolumePointOut(_Strict):
+class DayCountOut(_Strict):
+    date: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$", description="A day (UTC), YYYY-MM-DD.")
+    records: int = Field(ge=0, description="Log records of that day.")
+
+
+class SeriesOut(_Strict):
     provider: str
-    account: Optional[str] = Field(description="Provider account (organisation, project or key alias); null when the log does not say.")
-    bucket: str = Field(description="Start of the time bucket (YYYY-MM-DD).")
-    requests: int = Field(ge=0)
-    tokens_in: Optional[int] = None
-    tokens_out: Optional[int] = None
+    account: str = Field(description="Provider account (organisation, project, key alias or key id); e-mail-like names are pseudonymised.")
+    days: list[DayCountOut] = Field(description="Days with records, in order.")
 
 
 class ObservationsOut(_Strict):
-    """What API logs showed (written when logs are scanned)."""
+    """What API logs showed (present when logs were read): volume over time per provider and account."""
 
-    bucket: Literal["day", "week", "month"]
-    api_volume: list[VolumePointOut] = Field(description="Requests per provider, account and time bucket.")
+    series: list[SeriesOut] = Field(description="One series per provider and account, sorted.")
 
 
 class ToolOut(_Strict):

@@ -13,6 +13,7 @@ from compliance.errors import InputError
 from compliance.facts import COLLECTIONS
 from compliance.rules.conditions import Binding, Cond, ConditionParser
 from compliance.rules.schema import Document, Rule, RulePackModel
+from compliance.signals.spec import SignalSpec
 from compliance.yamlio import LineDict, line_at, load_yaml_file
 
 JUDGES = {"competes", "classifies"}
@@ -41,6 +42,7 @@ class RulePack:
     path: str
     rules: list[CompiledRule] = field(default_factory=list)
     raw: Any = None
+    signals: list[tuple[SignalSpec, int]] = field(default_factory=list)  # (spec, line)
 
     @property
     def pack_id(self) -> str:
@@ -90,7 +92,23 @@ def load_pack(path: Path, display: str | None = None) -> RulePack:
             raise InputError(shown, line, f"duplicate rule id {rule.id!r}")
         seen.add(rule.id)
         pack.rules.append(_compile_rule(rule, rule_raw, pack, shown))
+    for index, signal in enumerate(model.signals):
+        pack.signals.append((signal, _check_signal(signal, raw["signals"], index, shown)))
     return pack
+
+
+def _check_signal(signal: SignalSpec, raw_signals: Any, index: int, shown: str) -> int:
+    """Validate a signal's record condition (file:line errors); returns the signal's line."""
+    from compliance.signals.conditions import check, costly_ops
+
+    line = raw_signals.line_of(index) if hasattr(raw_signals, "line_of") else 1
+    record = raw_signals[index].get("record") if isinstance(raw_signals[index], dict) else None
+    if record is not None:
+        check(record, shown, line)
+        costly = costly_ops(record)
+        if costly and not signal.prefilter:
+            raise InputError(shown, line, f"signal {signal.id}: {' and '.join(sorted(costly))} tests need a `prefilter` of literal strings")
+    return line
 
 
 def pack_files(root: Path) -> list[Path]:
@@ -121,6 +139,10 @@ class RuleSet:
             seen_packs[pack.pack_id] = pack.path
             for rule in pack.rules:
                 self.by_id.setdefault(rule.id, []).append(rule)
+        if any(pack.signals for pack in self.packs):
+            from compliance.signals.compiled import SignalSource, order_signals
+
+            order_signals([SignalSource(spec, pack.pack_id, pack.path, line) for pack in self.packs for spec, line in pack.signals])
         for pack in self.packs:
             for rule in pack.rules:
                 for ref in _rule_refs(rule):

@@ -8,6 +8,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from compliance.signals.spec import SignalSpec
+
 Severity = Literal["critical", "high", "medium", "low", "info"]
 SEVERITIES: tuple[str, ...] = ("critical", "high", "medium", "low", "info")
 ClauseType = Literal[
@@ -35,7 +37,7 @@ class Document(_Strict):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9.\-]*$", description="<provider>.<document>, shared by all versions.")
     provider: str
     title: str
-    kind: Literal["service-terms", "usage-policy", "model-license", "dataset-license", "organisation-policy"]
+    kind: Literal["service-terms", "usage-policy", "model-license", "dataset-license", "organisation-policy", "signal-set"]
     version: str
     effective_from: date | None = None
     valid_until: date | None = Field(default=None, description="Last day in force (inclusive); null while current.")
@@ -53,6 +55,8 @@ class Example(_Strict):
     expect: Literal["violation", "review", "pass", "not-applicable"]
     as_of: date | None = None
     manifest: dict[str, Any]
+    logs: list[dict[str, Any]] = Field(default_factory=list, description="Log records (one line each, any format of "
+                                       "docs/log-formats.md) read with the manifest, for rules over observed facts.")
 
 
 class Rule(_Strict):
@@ -77,11 +81,17 @@ class Rule(_Strict):
 class RulePackModel(_Strict):
     schema_version: Literal[1] = 1
     document: Document
-    rules: list[Rule] = Field(min_length=1)
+    rules: list[Rule] = Field(default_factory=list, description="At least one, except in a signal-set pack.")
+    signals: list[SignalSpec] = Field(default_factory=list, description="Log signals (docs/signals.md).")
 
     @model_validator(mode="after")
     def _quotes(self) -> "RulePackModel":
-        if self.document.kind != "organisation-policy":
+        if self.document.kind == "signal-set":
+            if not self.signals:
+                raise ValueError("a signal-set pack needs `signals`")
+        elif not self.rules:
+            raise ValueError("a rule pack needs at least one rule in `rules`")
+        if self.document.kind not in ("organisation-policy", "signal-set"):
             for rule in self.rules:
                 if not rule.quote.strip():
                     raise ValueError(f"rule {rule.id} needs the verbatim `quote` of its clause")

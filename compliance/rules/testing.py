@@ -44,6 +44,13 @@ def run_example(rule: CompiledRule, rules: RuleSet, index: int) -> ExampleResult
     except InputError as exc:
         return ExampleResult(rule.id, rule.pack.path, example.name, example.expect, "error", False, str(exc))
     facts = facts_from_manifest(loaded)
+    if example.logs:
+        from compliance.signals.compiled import SignalSet
+        from compliance.sources.logs.facts import add_facts_from_items
+
+        raw_logs = raw_examples[index]["logs"]
+        lines = [raw_logs.line_of(i) if hasattr(raw_logs, "line_of") else 1 for i in range(len(raw_logs))]
+        add_facts_from_items(facts, list(raw_logs), rule.pack.path, lines, SignalSet.from_rules(rules))
     ctx = Context(facts, rules, as_of, judge)
     findings = evaluate_rule(rule, ctx)
     got = outcome([f.status for f in findings])

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 SOURCES: tuple[str, ...] = (
     "compliance.sources.manifest_facts",
     "compliance.sources.discover",
+    "compliance.sources.logs.facts",
 )
 
 

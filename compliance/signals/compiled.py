@@ -1,0 +1,205 @@
+"""Signals ready to run: ordered by their references, with one RE2 set as the prefilter.
+
+`SignalSet.from_rules(ruleset)` collects the signals of every loaded pack; `matches(record)` says,
+per signal, whether one record shows it. Only signals whose prefilter literal occurs in the
+record (one pass of an RE2 set over each text field) reach their record condition; signals
+without a prefilter are evaluated on every record and must stay cheap (field tests).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from compliance.errors import InputError
+from compliance.signals.conditions import LemmaMatcher, Pred, RecordView, compile_condition
+from compliance.signals.spec import Link, SignalSpec
+
+if TYPE_CHECKING:
+    from compliance.rules.loader import RuleSet
+
+
+@dataclass(frozen=True)
+class SignalSource:
+    """A signal as written: its spec and where (pack id, file, line)."""
+
+    spec: SignalSpec
+    pack: str
+    path: str
+    line: int
+
+
+@dataclass
+class Signal:
+    source: SignalSource
+    index: int
+    predicate: Pred | None
+
+    @property
+    def spec(self) -> SignalSpec:
+        return self.source.spec
+
+    @property
+    def id(self) -> str:
+        return self.source.spec.id
+
+
+def order_signals(sources: list[SignalSource]) -> list[SignalSource]:
+    """Sources sorted so that every `{signal: X}` reference is evaluated after X; checks ids."""
+    from compliance.signals.conditions import check
+
+    by_id: dict[str, SignalSource] = {}
+    refs: dict[str, set[str]] = {}
+    for src in sources:
+        if src.spec.id in by_id:
+            other = by_id[src.spec.id]
+            raise InputError(src.path, src.line, f"signal id {src.spec.id!r} is also defined in {other.path}:{other.line}")
+        by_id[src.spec.id] = src
+        refs[src.spec.id] = check(src.spec.record, src.path, src.line) if src.spec.record is not None else set()
+    ordered: list[SignalSource] = []
+    state: dict[str, int] = {}
+
+    def visit(name: str, via: SignalSource) -> None:
+        if name not in by_id:
+            raise InputError(via.path, via.line, f"{via.spec.id}: `signal: {name}` names no known signal")
+        if state.get(name) == 2:
+            return
+        if state.get(name) == 1:
+            raise InputError(via.path, via.line, f"{via.spec.id}: signal references form a cycle through {name!r}")
+        state[name] = 1
+        for ref in sorted(refs[name]):
+            visit(ref, by_id[name])
+        state[name] = 2
+        ordered.append(by_id[name])
+
+    for src in sorted(sources, key=lambda s: s.spec.id):
+        visit(src.spec.id, src)
+    return ordered
+
+
+@dataclass
+class SignalSet:
+    sources: list[SignalSource]
+    signals: list[Signal] = field(default_factory=list)
+    lemmas: LemmaMatcher = field(default_factory=LemmaMatcher)
+    literals: list[str] = field(default_factory=list)
+    # literal index -> [(signal index, fields)], filled from the prefilters
+    _by_literal: list[list[tuple[int, tuple[str, ...]]]] = field(default_factory=list)
+    _prefilter: Any = None
+    _fields: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        self.sources = order_signals(self.sources)
+        index_of: dict[str, int] = {}
+        for index, src in enumerate(self.sources):
+            predicate = compile_condition(src.spec.record, self.lemmas) if src.spec.record is not None else None
+            self.signals.append(Signal(src, index, predicate))
+            for literal in src.spec.prefilter:
+                lit = literal.casefold()
+                if lit not in index_of:
+                    index_of[lit] = len(self.literals)
+                    self.literals.append(lit)
+                    self._by_literal.append([])
+                self._by_literal[index_of[lit]].append((index, tuple(src.spec.prefilter_fields)))
+        self._fields = tuple(sorted({f for s in self.sources if s.spec.prefilter for f in s.spec.prefilter_fields}))
+
+    @classmethod
+    def from_rules(cls, rules: "RuleSet") -> "SignalSet":
+        sources = [SignalSource(spec, pack.pack_id, pack.path, line) for pack in rules.packs for spec, line in pack.signals]
+        return cls(sources)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"sources": self.sources}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(state["sources"])  # type: ignore[misc]  # predicates are closures: rebuild them
+
+    @property
+    def link(self) -> tuple[int, Link] | None:
+        """The signal (index, link settings) whose templates link accounts into clusters."""
+        for signal in self.signals:
+            if signal.spec.aggregate.link is not None:
+                return signal.index, signal.spec.aggregate.link
+        return None
+
+    def sub_dims(self) -> set[tuple[str, ...]]:
+        return {s.spec.aggregate.sub_dims for s in self.signals if s.spec.aggregate.sub_dims}
+
+    def _compile_prefilter(self) -> Any:
+        import re2  # type: ignore[import-untyped]
+
+        options = re2.Options()
+        options.case_sensitive = False
+        options.never_capture = True
+        found = re2.Set.SearchSet(options)
+        for literal in self.literals:
+            found.Add(re2.escape(literal))
+        found.Compile()
+        return found
+
+    def passing_prefilter(self, record: Any) -> set[int]:
+        """Indices of signals whose prefilter literal occurs in one of their fields."""
+        if not self.literals:
+            return set()
+        if self._prefilter is None:
+            self._prefilter = self._compile_prefilter()
+        passing: set[int] = set()
+        for name in self._fields:
+            text = getattr(record, name)
+            if not text:
+                continue
+            hits = self._prefilter.Match(text)
+            if hits:
+                for lit in hits:
+                    for index, fields in self._by_literal[lit]:
+                        if name in fields:
+                            passing.add(index)
+        return passing
+
+    def matches(self, record: Any, view: RecordView | None = None) -> tuple[RecordView, list[bool]]:
+        """Per signal, in `signals` order: does this record show it?"""
+        view = view or RecordView(record)
+        passing = self.passing_prefilter(record)
+        out: list[bool] = []
+        matched = view.matched
+        for signal in self.signals:
+            if signal.spec.prefilter and signal.index not in passing:
+                hit = False
+            else:
+                hit = signal.predicate(view) if signal.predicate is not None else True
+            matched[signal.id] = hit
+            out.append(hit)
+        return view, out
+
+
+def load_signals(extra_dirs: list[Path] | None = None, include_bundled: bool = True, root: Path | None = None) -> SignalSet:
+    """The signals of the bundled `rules/signals/` packs plus any packs with `signals:` in extra_dirs.
+
+    Only signal packs are needed here, so the bundled terms packs are not parsed again.
+    """
+    from compliance.bundled import bundled_rules_dir
+    from compliance.rules.loader import load_pack, pack_files
+
+    dirs: list[tuple[Path, Path | None]] = []
+    if include_bundled:
+        bundled = bundled_rules_dir()
+        dirs.append((bundled / "signals", bundled.parent))
+    dirs.extend((d, root) for d in (extra_dirs or []))
+    sources: list[SignalSource] = []
+    for directory, base in dirs:
+        for file in pack_files(directory):
+            shown = _shown(file, base)
+            pack = load_pack(file, shown)
+            sources.extend(SignalSource(spec, pack.pack_id, pack.path, line) for spec, line in pack.signals)
+    return SignalSet(sources)
+
+
+def _shown(file: Path, base: Path | None) -> str:
+    for anchor in (base, Path.cwd()):
+        if anchor is not None:
+            try:
+                return file.resolve().relative_to(anchor.resolve()).as_posix()
+            except ValueError:
+                continue
+    return file.as_posix()

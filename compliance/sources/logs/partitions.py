@@ -1,0 +1,180 @@
+"""Split log input into partitions that can be read independently (one per process).
+
+A plain (uncompressed) JSON Lines file whose first records are complete exchanges is cut into
+byte ranges of CHUNK_BYTES; a range owns the lines that *start* inside it, so ranges never share
+a line and their line counts add up to the file's. Everything else is read whole with
+`iter_log_records`: batch files together (their halves are joined across files by id),
+compressed files, JSON arrays and documents, files of bare request/response lines (paired with
+the next line), and stdin. Ranges depend on the file, not on the number of processes, so the
+output is the same however many processes read it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from .io import _READ_ERRORS, SNIFF_LINES, SNIFF_RECORDS, _parse, iter_log_records
+from .paths import expand_paths
+from .readers import Half, Ignored, Reader, choose_reader, get_reader
+from .records import LogRecord, ReadStats, SourceRef
+from .streams import GZIP_MAGIC, STDIN, ZSTD_MAGIC, _loads_line, _not_object, _reason, iter_items, open_stream
+
+CHUNK_BYTES = 16 << 20
+_HEAD_BYTES = 64
+
+
+@dataclass(frozen=True)
+class Partition:
+    """Either whole files (read with `iter_log_records`) or one byte range of one file."""
+
+    files: tuple[str, ...]
+    start: int = 0
+    end: int = -1  # -1: whole files
+    reader: str | None = None
+    forced: bool = False
+    chunk: int = 0  # position of this range in its file
+
+    @property
+    def is_range(self) -> bool:
+        return self.end >= 0
+
+
+@dataclass
+class Plan:
+    partitions: list[Partition] = field(default_factory=list)
+    sizes: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def total_bytes(self) -> int:
+        return sum(self.sizes.values())
+
+
+def _layout(path: str) -> str:
+    """'jsonl' for plain JSON Lines, else why the file must be read whole."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(_HEAD_BYTES)
+    except OSError:
+        return "unreadable"
+    if head.startswith(GZIP_MAGIC) or head.startswith(ZSTD_MAGIC):
+        return "compressed"
+    if head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"[":
+        return "array"
+    return "jsonl"
+
+
+def _sniff(path: str, forced: Reader | None) -> tuple[Reader | None, bool, bool]:
+    """(reader, has batch halves with ids, has bare halves) from the first records."""
+    samples: list[dict] = []
+    seen = 0
+    try:
+        with open_stream(path) as stream:
+            for _, item in iter_items(stream, path):
+                seen += 1
+                if type(item) is dict:
+                    samples.append(item)
+                    if len(samples) >= SNIFF_RECORDS:
+                        break
+                elif seen >= SNIFF_LINES and not samples:
+                    break
+    except _READ_ERRORS:
+        return None, False, True
+    reader = forced or choose_reader(samples)
+    keyed = bare = False
+    for obj in samples:
+        parsed = _parse(obj, reader, forced, SourceRef(path, 0))
+        if type(parsed) is Half:
+            keyed |= parsed.key is not None
+            bare |= parsed.key is None
+    return reader, keyed, bare or not samples
+
+
+def plan(paths: list[str], log_format: str | None, stats: ReadStats, chunk_bytes: int = CHUNK_BYTES) -> Plan:
+    """Partitions in a fixed order (batch group, then files in sorted order, ranges in file order)."""
+    forced = get_reader(log_format) if log_format else None
+    files = expand_paths(paths, stats)
+    out = Plan()
+    batch: list[str] = []
+    singles: list[Partition] = []
+    for path in files:
+        if path == STDIN:
+            continue
+        try:
+            size = os.path.getsize(path)
+        except OSError:
+            size = 0
+        out.sizes[path] = size
+        layout = _layout(path)
+        reader, keyed, bare = _sniff(path, forced) if layout == "jsonl" else (None, False, True)
+        if keyed:
+            batch.append(path)
+        elif layout != "jsonl" or bare or reader is None:
+            singles.append(Partition((path,), reader=log_format, forced=forced is not None))
+        else:
+            starts = list(range(0, max(size, 1), chunk_bytes))
+            for chunk, start in enumerate(starts):
+                end = min(start + chunk_bytes, size)
+                singles.append(Partition((path,), start, end, reader.name, forced is not None, chunk))
+    if batch:
+        out.partitions.append(Partition(tuple(batch), reader=log_format, forced=forced is not None))
+    out.partitions.extend(singles)
+    if STDIN in files:
+        out.partitions.append(Partition((STDIN,), reader=log_format, forced=forced is not None))
+    return out
+
+
+def read_partition(part: Partition, stats: ReadStats) -> Iterator[LogRecord]:
+    """Records of one partition; range line numbers are local (1 = first line owned)."""
+    if not part.is_range:
+        return iter_log_records(list(part.files), part.reader if part.forced else None, stats)
+    return _read_range(part, stats)
+
+
+def _read_range(part: Partition, stats: ReadStats) -> Iterator[LogRecord]:
+    path = part.files[0]
+    reader = get_reader(part.reader) if part.reader else None
+    forced = reader if part.forced else None
+    skipped = stats.skipped
+    line = 0
+    if part.chunk == 0:
+        stats.files += 1
+        stats.formats[path] = reader.name if reader else "unknown"
+    try:
+        with open(path, "rb") as handle:
+            if part.start > 0:
+                handle.seek(part.start - 1)
+                handle.readline()  # the line running into this range belongs to the previous one
+            pos = handle.tell()
+            for raw in handle:
+                if pos >= part.end:
+                    break
+                pos += len(raw)
+                line += 1
+                stats.lines += 1
+                try:
+                    obj = _loads_line(raw)
+                except (ValueError, RecursionError) as exc:
+                    skipped.append((path, line, _reason(raw, exc)))
+                    continue
+                if type(obj) is not dict:
+                    skipped.append((path, line, _not_object(obj)))
+                    continue
+                parsed = _parse(obj, reader, forced, SourceRef(path, line))
+                kind = type(parsed)
+                if kind is LogRecord:
+                    stats.records += 1
+                    yield parsed  # type: ignore[misc]
+                elif kind is Half:
+                    stats.records += 1  # a half past the sniffed head: kept unjoined, not dropped
+                    yield parsed.record  # type: ignore[union-attr]
+                elif kind is Ignored:
+                    reason = parsed.reason  # type: ignore[union-attr]
+                    stats.ignored[reason] = stats.ignored.get(reason, 0) + 1
+                else:
+                    skipped.append((path, line, parsed))  # type: ignore[arg-type]
+    except _READ_ERRORS as exc:
+        where = f" after line {line} of range {part.chunk}" if line else ""
+        stats.unreadable.append((path, f"{getattr(exc, 'strerror', None) or exc}{where}"))
+
