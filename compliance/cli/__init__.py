@@ -72,7 +72,7 @@ def get_app() -> typer.Typer:
     """The app with every command registered (imports stay inside the commands)."""
     global _registered
     if not _registered:
-        from compliance.cli import explain, init, rules_cmd, scan, schema_cmd  # noqa: F401  (commands register on import)
+        from compliance.cli import audit, explain, init, rules_cmd, scan, schema_cmd  # noqa: F401  (commands register on import)
 
         from compliance.cli import discover_cmd
 
