@@ -4,6 +4,7 @@ indexed clause that bears on building AI is encoded, and every quote is in its s
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from datetime import timedelta
 from pathlib import Path
@@ -93,7 +94,7 @@ def test_dated_versions_of_a_document_do_not_overlap() -> None:
             windows.setdefault((doc.id, channel), []).append(doc)
     for key, docs in windows.items():
         docs.sort(key=lambda d: d.effective_from)
-        for earlier, later in zip(docs, docs[1:]):
+        for earlier, later in itertools.pairwise(docs):
             assert earlier.valid_until is not None and earlier.valid_until < later.effective_from, key
 
 
