@@ -97,7 +97,7 @@ def apply_baseline(data: dict[str, Any], baseline: ReportFile) -> None:
 def _brief(finding: dict[str, Any]) -> dict[str, Any]:
     return {"fingerprint": finding["fingerprint"], "rule_id": finding.get("rule_id", ""),
             "status": finding["status"], "severity": finding.get("severity", ""),
-            "message": finding.get("message", "")}
+            "message": finding.get("message", ""), "subjects": finding.get("subjects", {})}
 
 
 def diff_reports(old: ReportFile, new: ReportFile) -> dict[str, Any]:

@@ -34,7 +34,7 @@ KEYS = ("manifest", "rules", "fail-on", "waivers", "baseline", "formats", "outpu
 
 
 class ConfigModel(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     manifest: str | None = None
     rules: list[str] = Field(default_factory=list)

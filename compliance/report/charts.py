@@ -71,37 +71,42 @@ def origin_shares(provenance: dict[str, Any] | None) -> dict[str, Any]:
 
 
 def api_volume(observations: dict[str, Any] | None) -> dict[str, Any]:
-    """Lines of requests per time bucket, one per provider and account; `empty` without data."""
-    points = (observations or {}).get("api_volume") or []
-    if not points:
+    """Lines of log records per day, one per provider and account; `empty` without data.
+
+    `observations.series` is written by the log source: `[{provider, account, days: [{date,
+    records}]}]`. Days a series has no record on are drawn at zero.
+    """
+    raw = (observations or {}).get("series") or []
+    if not any(s.get("days") for s in raw):
         return {"empty": True}
-    buckets = sorted({p["bucket"] for p in points})
-    series_keys = sorted({(p["provider"], p.get("account") or "") for p in points})
-    values: dict[tuple[str, str], dict[str, int]] = {key: {} for key in series_keys}
-    for p in points:
-        key = (p["provider"], p.get("account") or "")
-        values[key][p["bucket"]] = values[key].get(p["bucket"], 0) + int(p["requests"])
-    top = max((v for series in values.values() for v in series.values()), default=0) or 1
+    dates = sorted({d["date"] for s in raw for d in s.get("days") or []})
+    keyed = sorted(raw, key=lambda s: (s["provider"], s.get("account") or ""))
+    values = [{d["date"]: int(d["records"]) for d in s.get("days") or []} for s in keyed]
+    top = max((v for per_day in values for v in per_day.values()), default=0) or 1
     left, right, top_pad, plot_h = 64, 16, 16, 180
     plot_w = WIDTH - left - right
-    step = plot_w / (len(buckets) - 1) if len(buckets) > 1 else 0.0
-    x_of = {b: left + (i * step if len(buckets) > 1 else plot_w / 2) for i, b in enumerate(buckets)}
+    step = plot_w / (len(dates) - 1) if len(dates) > 1 else 0.0
+    x_of = {d: left + (i * step if len(dates) > 1 else plot_w / 2) for i, d in enumerate(dates)}
 
     def y_of(v: int) -> float:
         return top_pad + plot_h - plot_h * v / top
 
     series = []
-    for i, key in enumerate(series_keys):
-        coords = [(_r(x_of[b]), _r(y_of(values[key].get(b, 0)))) for b in buckets]
+    for i, (spec, per_day) in enumerate(zip(keyed, values)):
+        coords = [(_r(x_of[d]), _r(y_of(per_day.get(d, 0)))) for d in dates]
+        days = sorted(per_day)
         series.append({
-            "provider": key[0], "account": key[1] or None, "colour": PALETTE[i % len(PALETTE)],
-            "points": " ".join(f"{x},{y}" for x, y in coords), "dots": [{"x": x, "y": y} for x, y in coords],
-            "total": sum(values[key].values()), "legend_y": top_pad + plot_h + 40 + i * 18,
+            "provider": spec["provider"], "account": spec.get("account") or None, "colour": PALETTE[i % len(PALETTE)],
+            "points": " ".join(f"{x},{y}" for x, y in coords),
+            "dots": [{"x": x, "y": y} for x, y in coords] if len(dates) <= 62 else [],
+            "total": sum(per_day.values()), "first": days[0] if days else "", "last": days[-1] if days else "",
+            "legend_y": top_pad + plot_h + 40 + i * 18,
         })
-    label_idx = sorted({0, len(buckets) // 2, len(buckets) - 1})
-    x_labels = [{"x": _r(x_of[buckets[i]]), "text": buckets[i]} for i in label_idx]
-    y_ticks = [{"y": _r(y_of(v)), "text": f"{v:,}"} for v in (0, top // 2, top)]
+    label_idx = sorted({0, len(dates) // 2, len(dates) - 1})
+    anchors = {0: "start", len(dates) - 1: "end"} if len(dates) > 1 else {}
+    x_labels = [{"x": _r(x_of[dates[i]]), "text": dates[i], "anchor": anchors.get(i, "middle")} for i in label_idx]
+    y_ticks = [{"y": _r(y_of(v)), "text": f"{v:,}"} for v in sorted({0, top // 2, top})]
     height = top_pad + plot_h + 40 + len(series) * 18 + 6
     return {"empty": False, "width": WIDTH, "height": height, "left": left, "right": WIDTH - right,
             "top": top_pad, "bottom": top_pad + plot_h, "series": series, "x_labels": x_labels,
-            "y_ticks": y_ticks, "bucket": (observations or {}).get("bucket", ""), "buckets": len(buckets)}
+            "y_ticks": y_ticks, "days": len(dates)}
