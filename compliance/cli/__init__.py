@@ -73,6 +73,7 @@ def get_app() -> typer.Typer:
     global _registered
     if not _registered:
         from compliance.cli import audit, explain, init, rules_cmd, scan, schema_cmd  # noqa: F401  (commands register on import)
+        from compliance.cli import diff_cmd  # noqa: F401  (registers `diff`)
 
         from compliance.cli import discover_cmd
 
