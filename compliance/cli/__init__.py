@@ -72,13 +72,14 @@ def get_app() -> typer.Typer:
     """The app with every command registered (imports stay inside the commands)."""
     global _registered
     if not _registered:
-        from compliance.cli import audit, explain, init, rules_cmd, scan, schema_cmd  # noqa: F401  (commands register on import)
+        from compliance.cli import audit, explain, init, rules_cmd, scan, schema_cmd, terms_cmd  # noqa: F401  (commands register on import)
         from compliance.cli import diff_cmd  # noqa: F401  (registers `diff`)
 
         from compliance.cli import discover_cmd
 
         app.command("discover")(discover_cmd.discover)
         app.add_typer(rules_cmd.rules_app, name="rules")
+        app.add_typer(terms_cmd.terms_app, name="terms")
         _registered = True
     return app
 
