@@ -129,9 +129,14 @@ def generate(out_dir: Path, n: int, seed: int = 7, files: int = 4) -> dict[str, 
     handles = [open(out_dir / f"api-{i + 1:02d}.jsonl", "w", encoding="utf-8") for i in range(files)]
     try:
         block: list[list[str]] = [[] for _ in handles]
+        rotated = 0
         for index in range(n):
             kind = rng.choices(kinds, weights)[0]
-            account = rng.choice(by_kind[kind])
+            if kind == "rotation":  # keys are rotated in turn, so each stays small
+                account = by_kind[kind][rotated % len(by_kind[kind])]
+                rotated += 1
+            else:
+                account = rng.choice(by_kind[kind])
             number = int(account.rsplit("-", 1)[1])
             target = index % files
             block[target].append(_line(rng, index, account, kind, number))
