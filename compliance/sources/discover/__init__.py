@@ -94,6 +94,11 @@ def input_records(found: Discovery, result_facts: Facts) -> list["InputRecord"]:
 def gather(ctx: "SourceContext") -> None:
     """Source entry point: discovered facts, or disagreements with the manifest."""
     if not ctx.options.discover:
+        if ctx.manifest is None:
+            from compliance.errors import InputError
+
+            raise InputError(str(ctx.options.path), None, "no ai-usage.yaml found and discovery is off; "
+                             "give one with --manifest or write one with `tos-check init`")
         return
     result = discover(ctx.root, list(ctx.options.exclude), ctx.facts.project or None)
     ctx.inputs.extend(input_records(result.found, result.facts))

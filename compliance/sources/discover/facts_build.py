@@ -58,7 +58,10 @@ class DiscoveredBuilder(FactBuilder):
                 fact.data["via"] = "discovered"
             if extra is not None:
                 fact.data.update({k: v for k, v in extra.items() if not k.startswith("_")})
-                fact.evidence = sorted(set(fact.evidence) | set(extra["_evidence"]), key=lambda e: (e.path, e.line))
+                kept: dict[tuple[str, int], Evidence] = {}
+                for evidence in [*extra["_evidence"], *fact.evidence]:  # the chain first: its notes say most
+                    kept.setdefault((evidence.path, evidence.line), evidence)
+                fact.evidence = sorted(kept.values(), key=lambda e: (e.path, e.line))
             else:
                 fact.data.update({"link": "stated" if fact.data["via"] == "catalog" else "proven", "confidence": 0.9,
                                   "chain": []})

@@ -103,6 +103,48 @@ def match(a: str, b: str) -> float:
     return 0.0
 
 
+class KeyIndex:
+    """Keys by file name, folder and pattern, so that joining stays linear in the size of the tree.
+
+    `match` is above zero only for keys with the same file name, a pattern, or a folder and a file
+    in it; only those are compared.
+    """
+
+    def __init__(self) -> None:
+        self.keys: set[str] = set()
+        self.by_name: dict[str, list[str]] = defaultdict(list)
+        self.by_folder: dict[str, list[str]] = defaultdict(list)
+        self.patterns: list[str] = []
+
+    def add(self, key: str) -> None:
+        if key in self.keys:
+            return
+        self.keys.add(key)
+        if key.startswith("hub:"):
+            self.by_name[key].append(key)
+        elif "*" in key:
+            self.patterns.append(key)
+        else:
+            self.by_name[posixpath.basename(key)].append(key)
+            folder = posixpath.dirname(key)
+            while folder:
+                self.by_folder[folder].append(key)
+                folder = posixpath.dirname(folder)
+
+    def candidates(self, key: str) -> list[str]:
+        if key.startswith("hub:"):
+            return list(self.by_name.get(key, []))
+        if "*" in key:
+            return sorted(self.keys)
+        found = [*self.by_name.get(posixpath.basename(key), []), *self.patterns, *self.by_folder.get(key, [])]
+        folder = posixpath.dirname(key)
+        while folder:
+            if folder in self.keys:
+                found.append(folder)
+            folder = posixpath.dirname(folder)
+        return found
+
+
 class Linker:
     def __init__(self, found: Discovery) -> None:
         self.found = found
@@ -112,6 +154,9 @@ class Linker:
         self.links: list[Link] = []
         self.outputs: dict[str, list[tuple[Use, list[Hop]]]] = defaultdict(list)
         self.transforms: list[tuple[str, str, list[Hop]]] = []
+        self.output_keys = KeyIndex()
+        self.transform_keys = KeyIndex()
+        self.transforms_to: dict[str, list[tuple[str, list[Hop]]]] = defaultdict(list)
 
     # ----------------------------------------------------------------- calls
 
@@ -232,24 +277,34 @@ class Linker:
 
     # ----------------------------------------------------------------- joining
 
+    def _index(self) -> None:
+        for key in self.outputs:
+            self.output_keys.add(key)
+        for src, dst, hops in self.transforms:
+            self.transform_keys.add(dst)
+            self.transforms_to[dst].append((src, hops))
+
     def _sources(self, key: str, depth: int = 0) -> list[tuple[Use, list[Hop], str]]:
         """Provider outputs that reach `key`, directly or through transform steps."""
         found: list[tuple[Use, list[Hop], str]] = []
-        for out_key, entries in self.outputs.items():
+        for out_key in self.output_keys.candidates(key):
             score = match(out_key, key)
             if score:
-                for use, hops in entries:
+                for use, hops in self.outputs[out_key]:
                     found.append((use, [*hops, Hop(hops[-1].loc, f"same data as {key}", score)] if score < 1 else hops, out_key))
         if depth < 3:
-            for src, dst, hops in self.transforms:
+            for dst in self.transform_keys.candidates(key):
                 score = match(dst, key)
-                if score:
+                if not score:
+                    continue
+                for src, hops in self.transforms_to[dst]:
                     for use, upstream, _ in self._sources(src, depth + 1):
                         found.append((use, [*upstream, *[Hop(h.loc, h.note, min(h.strength, score)) for h in hops]], dst))
         return found
 
     def link(self) -> None:
         self.collect()
+        self._index()
         for step in self.steps:
             t = step.training
             for key, value in step.inputs:

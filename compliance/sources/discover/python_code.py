@@ -41,7 +41,7 @@ class PythonScan(FlowScan):
 
     def locate(self, node: ast.AST) -> Loc:
         line = getattr(node, "lineno", 1) or 1
-        text = self.lines[line - 1].strip() if 0 < line <= len(self.lines) else ""
+        text = self.lines[line - 1].strip()[:200] if 0 < line <= len(self.lines) else ""
         if self.cells is not None:
             cell, in_cell = self.cells(line)
             return Loc(self.path, in_cell, text, cell)
