@@ -62,6 +62,7 @@ class ModelResolution:
     confidence: float
     method: Method | None
     matched: str | None = None
+    base_license: str | None = None
 
     @property
     def resolved(self) -> bool:
@@ -128,6 +129,7 @@ def resolve_model(name: str, *, catalog: ModelCatalog | None = None) -> ModelRes
         confidence=confidence,
         method=method,
         matched=matched,
+        base_license=entry.base_license,
     )
 
 
