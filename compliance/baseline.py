@@ -116,7 +116,7 @@ def diff_reports(old: ReportFile, new: ReportFile) -> dict[str, Any]:
             changed.append(item)
         else:
             unchanged += 1
-    key = lambda f: (f["rule_id"], f["fingerprint"])  # noqa: E731
+    key = lambda f: (f["rule_id"], f["fingerprint"])
     return {
         "old": old.path, "new": new.path,
         "appeared": sorted(appeared, key=key), "disappeared": sorted(disappeared, key=key),

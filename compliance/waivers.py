@@ -51,7 +51,7 @@ class WaiverScope(_Strict):
     fingerprint: str | None = Field(default=None, pattern=r"^[0-9a-f]{20}$", description="One finding's fingerprint.")
 
     @model_validator(mode="after")
-    def _not_empty(self) -> "WaiverScope":
+    def _not_empty(self) -> WaiverScope:
         if not any((self.artifact, self.dataset, self.account, self.fingerprint)):
             raise ValueError("a scope needs at least one of artifact, dataset, account, fingerprint")
         return self
@@ -125,22 +125,22 @@ def load_waivers(path: Path, display: str | None = None) -> list[Waiver]:
             for i, spec in enumerate(model.waivers)]
 
 
-def _subject_facts(finding: Finding, index: dict[str, "Fact"]) -> list["Fact"]:
+def _subject_facts(finding: Finding, index: dict[str, Fact]) -> list[Fact]:
     return [index[ref] for ref in finding.subjects.values() if ref in index]
 
 
-def _concerns(fact: "Fact", collection: str, field_name: str, value: str) -> bool:
+def _concerns(fact: Fact, collection: str, field_name: str, value: str) -> bool:
     if fact.kind == collection and fact.key == value:
         return True
     return fact.data.get(field_name) == value
 
 
-def _uses_account(fact: "Fact", account: str) -> bool:
+def _uses_account(fact: Fact, account: str) -> bool:
     accounts = fact.data.get("accounts")
     return (isinstance(accounts, list) and account in accounts) or fact.data.get("account") == account
 
 
-def matches(spec: WaiverSpec, finding: Finding, index: dict[str, "Fact"]) -> bool:
+def matches(spec: WaiverSpec, finding: Finding, index: dict[str, Fact]) -> bool:
     """True when the waiver's rule and every key of its scope match the finding."""
     if spec.rule != finding.rule_id:
         return False
@@ -152,12 +152,10 @@ def matches(spec: WaiverSpec, finding: Finding, index: dict[str, "Fact"]) -> boo
         return False
     if scope.dataset and not any(_concerns(f, "datasets", "dataset", scope.dataset) for f in facts):
         return False
-    if scope.account and not any(_uses_account(f, scope.account) for f in facts):
-        return False
-    return True
+    return not scope.account or any(_uses_account(f, scope.account) for f in facts)
 
 
-def _waivable(result: "ScanResult", finding: Finding) -> bool:
+def _waivable(result: ScanResult, finding: Finding) -> bool:
     """Whether the rule version that made the finding may be waived."""
     version = finding.document.get("version")
     for rule in result.rules.by_id.get(finding.rule_id, []):
@@ -166,7 +164,7 @@ def _waivable(result: "ScanResult", finding: Finding) -> bool:
     return True  # engine findings (coverage) have no rule spec; they can be waived
 
 
-def check_rules(result: "ScanResult", waivers: list[Waiver]) -> None:
+def check_rules(result: ScanResult, waivers: list[Waiver]) -> None:
     """A waiver must name a rule some loaded pack (or the engine) defines: typos are input errors."""
     known = set(result.rules.by_id) | set(ENGINE_RULES)
     for waiver in waivers:
@@ -176,7 +174,7 @@ def check_rules(result: "ScanResult", waivers: list[Waiver]) -> None:
             raise InputError(waiver.path, waiver.line, f"rule {waiver.spec.rule!r} is not defined by any loaded rule pack{hint}")
 
 
-def apply_waivers(result: "ScanResult", waivers: list[Waiver], today: date) -> list[Waiver]:
+def apply_waivers(result: ScanResult, waivers: list[Waiver], today: date) -> list[Waiver]:
     """Mark the failing findings that waivers cover, and give each waiver its state.
 
     `today` decides expiry (the `--as-of` date, else the real date: a manifest's `as_of` must

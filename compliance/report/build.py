@@ -15,8 +15,8 @@ if TYPE_CHECKING:
     from compliance.waivers import Waiver
 
 
-def build_report(result: "ScanResult", waivers: list["Waiver"] | None = None, today: date | None = None,
-                 baseline: "ReportFile | None" = None) -> dict[str, Any]:
+def build_report(result: ScanResult, waivers: list[Waiver] | None = None, today: date | None = None,
+                 baseline: ReportFile | None = None) -> dict[str, Any]:
     from compliance.baseline import apply_baseline
     from compliance.engine import report_data
     from compliance.waivers import apply_waivers, waiver_counts

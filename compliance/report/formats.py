@@ -7,10 +7,11 @@ Every renderer module has `render(data, options) -> str`: report data in, text o
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import PurePath
-from typing import Any, Callable
+from typing import Any
 
 
 class Format(str, Enum):

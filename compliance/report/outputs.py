@@ -18,7 +18,14 @@ from pathlib import Path
 from typing import Any
 
 from compliance.errors import InputError
-from compliance.report.formats import EXTENSIONS, FILE_NAMES, Format, RenderOptions, format_for_path, render
+from compliance.report.formats import (
+    EXTENSIONS,
+    FILE_NAMES,
+    Format,
+    RenderOptions,
+    format_for_path,
+    render,
+)
 from compliance.report.templates import render_user_template
 
 

@@ -52,7 +52,7 @@ class FindingOut(_Strict):
     explanation: list[str]
     fingerprint: str = Field(pattern=r"^[0-9a-f]{20}$", description="Stable across reordering and line shifts.")
     confidence: Optional[float] = None
-    waiver: Optional["FindingWaiverOut"] = Field(
+    waiver: Optional[FindingWaiverOut] = Field(
         default=None, description="The waiver that covers this finding: in force (status `waived`), expired, or not applicable to this rule.")
     baseline: Optional[Literal["new", "known"]] = Field(
         default=None, description="With --baseline, on failing findings: `known` if the baseline already failed on this fingerprint.")
@@ -90,7 +90,7 @@ class SummaryOut(_Strict):
     rules_evaluated: int
     inputs_read: int
     inputs_skipped: int
-    waivers: Optional["WaiverCountsOut"] = None
+    waivers: Optional[WaiverCountsOut] = None
 
 
 class WaiverCountsOut(_Strict):

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 ORIGIN_ORDER = ("human", "scraped", "generated", "mixed", "chat-logs", "unknown")
 
 
-def provenance_summary(result: "ScanResult") -> dict[str, Any]:
+def provenance_summary(result: ScanResult) -> dict[str, Any]:
     """Datasets with their origin, generators and license, and the share of training data per origin.
 
     Shares count training datasets (those some artifact declares in `trained_on`), each once: the
@@ -38,7 +38,8 @@ def provenance_summary(result: "ScanResult") -> dict[str, Any]:
     counted = [d for d in datasets if d["trained_into"]]
     by_origin: dict[str, int] = {}
     for d in counted:
-        by_origin[d["origin"]] = by_origin.get(d["origin"], 0) + 1
+        origin = str(d["origin"])
+        by_origin[origin] = by_origin.get(origin, 0) + 1
     total = len(counted)
     order = {name: i for i, name in enumerate(ORIGIN_ORDER)}
     shares = [

@@ -16,7 +16,15 @@ import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from compliance.errors import InputError
-from compliance.report.escaping import escape_markdown, markdown_code, markdown_short, markdown_url, one_line, safe_url, shorten
+from compliance.report.escaping import (
+    escape_markdown,
+    markdown_code,
+    markdown_short,
+    markdown_url,
+    one_line,
+    safe_url,
+    shorten,
+)
 
 AUTOESCAPE_EXTENSIONS = ("html", "htm", "xml", "html.j2", "htm.j2", "xml.j2", "svg")
 

@@ -11,7 +11,8 @@ import contextlib
 import os
 import re
 import sys
-from typing import IO, Iterator, Mapping
+from collections.abc import Iterator, Mapping
+from typing import IO
 
 STATUS_STYLES = {"VIOLATION": "bold red", "REVIEW": "bold yellow", "WAIVED": "bold blue"}
 SEVERITY_STYLES = {"[critical]": "bold magenta", "[high]": "red", "[medium]": "yellow", "[low]": "cyan", "[info]": "dim"}

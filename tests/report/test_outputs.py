@@ -130,7 +130,7 @@ def test_quiet_prints_only_the_verdict(cli, tmp_path: Path) -> None:
 
 
 def test_log_and_discovery_flags_reach_the_scan_options(cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    import compliance.engine as engine
+    from compliance import engine
 
     seen = {}
     real = engine.run_scan

@@ -189,12 +189,12 @@ def test_waivers_option_and_yml_name(cli, project: Path, tmp_path: Path) -> None
     ("waivers:\n  - rule: x.y\n    scope: {artifact: a}\n    reason: r\n    approver: a\n", 2, "waivers.0.expires: required"),
     ("waivers:\n  - rule: meta.llama-3.1-license.derivative-naming\n    scope: {}\n    reason: r\n    approver: a\n    expires: 2027-01-01\n",
      3, "a scope needs at least one of"),
-    ("waivers:\n  - rule: meta.llama-3.1-license.derivative-naming\n    scope: {artifact: a}\n    reason: r\n    approver: a\n"
-     "    expires: 2027-01-01\n    until: never\n", 7, "unknown key 'waivers.0.until'"),
-    ("waivers:\n  - rule: meta.llama-3.1-license.derivative-naming\n    scope: {artifact: a}\n    reason: r\n    approver: a\n"
-     "    expires: next year\n", 6, "waivers.0.expires"),
-    ("waivers:\n  - rule: meta.llama-3.1-license.derivative-namin\n    scope: {artifact: a}\n    reason: r\n    approver: a\n"
-     "    expires: 2027-01-01\n", 2, "did you mean meta.llama-3.1-license.derivative-naming?"),
+    (("waivers:\n  - rule: meta.llama-3.1-license.derivative-naming\n    scope: {artifact: a}\n    reason: r\n    approver: a\n"
+      "    expires: 2027-01-01\n    until: never\n"), 7, "unknown key 'waivers.0.until'"),
+    (("waivers:\n  - rule: meta.llama-3.1-license.derivative-naming\n    scope: {artifact: a}\n    reason: r\n    approver: a\n"
+      "    expires: next year\n"), 6, "waivers.0.expires"),
+    (("waivers:\n  - rule: meta.llama-3.1-license.derivative-namin\n    scope: {artifact: a}\n    reason: r\n    approver: a\n"
+      "    expires: 2027-01-01\n"), 2, "did you mean meta.llama-3.1-license.derivative-naming?"),
     ("waivers: [\n", 2, "invalid YAML"),
     ("- just a list\n", 1, "a waiver file is a mapping"),
 ])
