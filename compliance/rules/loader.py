@@ -68,8 +68,23 @@ def _compile_rule(rule: Rule, raw: LineDict, pack: RulePack, path: str) -> Compi
     return CompiledRule(rule, pack, bindings, require, unless, line)
 
 
+_PACK_CACHE: dict[tuple[str, str, int, int], RulePack] = {}
+
+
 def load_pack(path: Path, display: str | None = None) -> RulePack:
+    """A compiled pack; unchanged files (same path, size and mtime) are parsed once per process."""
     shown = display or str(path)
+    try:
+        stat = path.stat()
+    except OSError:
+        return _load_pack(path, shown)
+    key = (str(path.resolve()), shown, stat.st_size, stat.st_mtime_ns)
+    if key not in _PACK_CACHE:
+        _PACK_CACHE[key] = _load_pack(path, shown)
+    return _PACK_CACHE[key]
+
+
+def _load_pack(path: Path, shown: str) -> RulePack:
     raw = load_yaml_file(path, shown)
     if not isinstance(raw, dict):
         raise InputError(shown, getattr(raw, "line", 1), "a rule pack must be a mapping with `document` and `rules`")
