@@ -44,31 +44,11 @@ def discover(root: Path, exclude: list[str] | None = None, project: str | None =
 
 
 def known_terms(ctx: "SourceContext") -> tuple[set[str], set[str]]:
-    """Providers and document ids of the rule packs in play.
+    """Providers and document ids of the rule packs in play (the engine's, when it shares them)."""
+    from compliance.rules.loader import load_rules
 
-    The engine has already loaded and validated the packs; when it does not share them
-    (`ctx.extra["rules"]`), only their `document` headers are read again, with libyaml.
-    """
-    rules = ctx.extra.get("rules")
-    if rules is not None:
-        return {p.document.provider for p in rules.packs}, {p.document.id for p in rules.packs}
-    import yaml
-
-    from compliance.bundled import bundled_rules_dir
-    from compliance.rules.loader import pack_files
-
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    providers: set[str] = set()
-    documents: set[str] = set()
-    for folder in [bundled_rules_dir(), *ctx.options.rules_dirs]:
-        for file in pack_files(folder):
-            with open(file, encoding="utf-8") as handle:
-                data = yaml.load(handle, Loader=loader)
-            document = data.get("document") if isinstance(data, dict) else None
-            if isinstance(document, dict):
-                providers.add(str(document.get("provider")))
-                documents.add(str(document.get("id")))
-    return providers, documents
+    rules = ctx.extra.get("rules") or load_rules(ctx.options.rules_dirs, root=ctx.root)
+    return {p.document.provider for p in rules.packs}, {p.document.id for p in rules.packs}
 
 
 def input_records(found: Discovery, result_facts: Facts) -> list["InputRecord"]:
