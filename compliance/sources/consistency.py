@@ -11,7 +11,8 @@ Fields rules read: `kind`, `certain` (the contradiction is proven, not inferred)
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from compliance.facts import Evidence, Fact
 

@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 from compliance.rules.loader import load_rules
-from tests.discover.conftest import AS_OF, REPOS, findings, line_of, locations
+from tests.discover.conftest import REPOS, findings, line_of, locations
 
 
 def test_alpaca_pipeline_violates_openai_no_competing_model_with_the_chain(scan_json) -> None:

@@ -3,7 +3,7 @@ repository contradicts. Declared facts win; what contradicts them becomes a find
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from compliance.catalog import resolve_dataset, resolve_model
 from compliance.facts import Fact, Facts

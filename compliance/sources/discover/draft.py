@@ -13,9 +13,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from compliance.catalog import resolve_dataset, resolve_model
+from compliance.catalog import resolve_dataset
 from compliance.facts import Evidence
-from compliance.sources.discover.link import Hop, Link, Linker, Step, Use
+from compliance.sources.discover.link import Link, Linker, Step, Use
 from compliance.sources.discover.model import Claim, Loc
 from compliance.sources.discover.pyflow import is_hub_id
 

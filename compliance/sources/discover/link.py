@@ -15,7 +15,14 @@ from dataclasses import dataclass, field
 
 from compliance.catalog import resolve_model
 from compliance.sources.discover import sdk
-from compliance.sources.discover.model import Call, DataIO, FileScan, Loc, Training, Value
+from compliance.sources.discover.model import (
+    Call,
+    DataIO,
+    FileScan,
+    Loc,
+    Training,
+    Value,
+)
 from compliance.sources.discover.purpose import GENERATING, Purposes, infer
 from compliance.sources.discover.pyflow import is_hub_id
 from compliance.sources.discover.resolve import Resolver, normalize

@@ -8,17 +8,18 @@ names to what is written or trained on in the same file.
 from __future__ import annotations
 
 import ast
-from typing import Callable
+from collections.abc import Callable
 
 from compliance.sources.discover import sdk
 from compliance.sources.discover.model import Call, FileScan, Loc, Value
 from compliance.sources.discover.pyflow import FlowScan
+from compliance.sources.discover.pytrain import TrainScan
 from compliance.sources.discover.pyvalues import Scopes
 
 Cells = Callable[[int], tuple[int | None, int]]  # file line -> (cell, line in cell)
 
 
-class PythonScan(FlowScan):
+class PythonScan(FlowScan, TrainScan):
     """Analyses one module (or one notebook's code cells joined)."""
 
     def __init__(self, path: str, text: str, cells: Cells | None = None, kind: str = "python") -> None:

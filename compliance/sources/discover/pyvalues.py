@@ -9,7 +9,7 @@ path joins. Anything unresolved comes back as None or as a pattern with `*` for 
 from __future__ import annotations
 
 import ast
-from typing import Callable
+from collections.abc import Callable
 
 from compliance.sources.discover.model import Loc, Value
 

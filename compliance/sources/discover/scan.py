@@ -13,7 +13,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from compliance.sources.discover.cards import is_card, scan_card, scan_license
-from compliance.sources.discover.configs import scan_config, scan_requirements, scan_setup_py
+from compliance.sources.discover.configs import (
+    scan_config,
+    scan_requirements,
+    scan_setup_py,
+)
 from compliance.sources.discover.jscode import scan_js
 from compliance.sources.discover.model import FileScan, Value
 from compliance.sources.discover.notebook import scan_notebook
