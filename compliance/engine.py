@@ -169,6 +169,7 @@ def run_scan(options: ScanOptions) -> ScanResult:
     rules = load_rules(options.rules_dirs, root=root)
     for pack in rules.packs:
         ctx.inputs.append(InputRecord(pack.path, "rule-pack", "read", items=len(pack.rules)))
+    ctx.extra["rules"] = rules
     for source in sources:
         source.gather(ctx)
     findings = evaluate(rules, ctx.facts, ctx.as_of, judge)
