@@ -9,7 +9,8 @@ import pytest
 
 from compliance.errors import InputError
 from compliance.facts import Evidence, Fact, Facts, Period
-from compliance.rules.conditions import ConditionParser, Env, Judgement, Truth, iterate_bindings
+from compliance.rules.conditions import Env, Judgement, Truth, iterate_bindings
+from compliance.rules.parser import ConditionParser
 
 
 class Ctx:

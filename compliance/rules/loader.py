@@ -11,7 +11,8 @@ from pydantic import ValidationError
 from compliance.bundled import bundled_rules_dir
 from compliance.errors import InputError
 from compliance.facts import COLLECTIONS
-from compliance.rules.conditions import Binding, Cond, ConditionParser
+from compliance.rules.conditions import Binding, Cond
+from compliance.rules.parser import ConditionParser
 from compliance.rules.schema import Document, Rule, RulePackModel
 from compliance.signals.spec import SignalSpec
 from compliance.yamlio import LineDict, line_at, load_yaml_file
