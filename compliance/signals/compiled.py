@@ -143,7 +143,7 @@ class SignalSet:
         if not self.literals:
             return set()
         if self._prefilter is None:
-            self._prefilter = self._compile_prefilter()
+            self._prefilter = self.lemmas.cue = self._compile_prefilter()
         passing: set[int] = set()
         for name in self._fields:
             text = getattr(record, name)

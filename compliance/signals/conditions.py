@@ -20,6 +20,7 @@ imports); `compile_condition()` turns it into a closure over a `RecordView` at s
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -31,6 +32,7 @@ DERIVED_FIELDS = ("template", "topic", "prompt_words", "prompt_chars", "response
 TEXT_OPS = ("lemma", "regex", "fuzzy", "contains")
 VALUE_OPS = ("equals", "in", "gte", "gt", "lte", "lt", "exists")
 Pred = Callable[["RecordView"], bool]
+_SENTENCE = re.compile(r"(?<=[.!?;:])\s+|\n+")
 
 
 def _line(node: Any, fallback: int) -> int:
@@ -103,13 +105,14 @@ def check(node: Any, path: str, line: int, signal_ids: set[str] | None = None) -
 class RecordView:
     """One record as the conditions see it; derived values are computed once, on demand."""
 
-    __slots__ = ("record", "_template", "_topic", "_lemmas", "matched")
+    __slots__ = ("record", "_template", "_topic", "_lemmas", "_words", "matched")
 
     def __init__(self, record: Any) -> None:
         self.record = record
         self._template: str | None = None
         self._topic: Any = False
         self._lemmas: dict[str, frozenset[str]] = {}
+        self._words = -1
         self.matched: dict[str, bool] = {}
 
     @property
@@ -138,7 +141,7 @@ class RecordView:
     def lemma_labels(self, field: str, matcher: "LemmaMatcher") -> frozenset[str]:
         found = self._lemmas.get(field)
         if found is None:
-            found = self._lemmas[field] = matcher.labels(self.text_template(field))
+            found = self._lemmas[field] = matcher.labels(matcher.cue_text(self.text_template(field)))
         return found
 
     def get(self, field: str) -> Any:
@@ -156,7 +159,9 @@ class RecordView:
         if field == "topic":
             return self.topic
         if field == "prompt_words":
-            return len(self.template.split(" ")) if r.prompt else 0
+            if self._words < 0:
+                self._words = len(r.prompt[:4000].split())
+            return self._words
         if field == "prompt_chars":
             return len(r.prompt)
         if field == "response_chars":
@@ -167,10 +172,21 @@ class RecordView:
 class LemmaMatcher:
     """All lemma tests of all signals in one Matcher and one PhraseMatcher; spaCy loads lazily."""
 
+    CACHE = 8192
+
     def __init__(self) -> None:
         self._patterns: dict[str, list[Any]] = {}
         self._built: tuple[Any, Any, Any] | None = None
         self._cache: dict[str, frozenset[str]] = {}
+        self.cue: Any = None  # set by SignalSet: the prefilter's RE2 set, to keep only sentences with a cue
+
+    def cue_text(self, text: str) -> str:
+        """The sentences of `text` holding a prefilter literal: cues sit in the instructions, and the
+        slot-filled rest (questions, documents) would only make every text, and the cache key, unique."""
+        if self.cue is None or len(text) < 80:
+            return text
+        kept = [s for s in _SENTENCE.split(text) if s and self.cue.Match(s)]
+        return " ".join(kept) if kept else text
 
     def add(self, patterns: list[Any]) -> str:
         label = f"L{len(self._patterns)}"
@@ -203,13 +219,13 @@ class LemmaMatcher:
         doc = nlp(text)
         strings = doc.vocab.strings
         found = frozenset(strings[m] for m, _, _ in matcher(doc)) | frozenset(strings[m] for m, _, _ in phrases(doc))
-        if len(self._cache) >= 20_000:
+        if len(self._cache) >= self.CACHE:
             self._cache.clear()  # bounded: a cold cache only costs time
         self._cache[text] = found
         return found
 
     def __getstate__(self) -> dict[str, Any]:
-        return {"_patterns": self._patterns, "_built": None, "_cache": {}}
+        return {"_patterns": self._patterns, "_built": None, "_cache": {}, "cue": None}
 
 
 def _value_test(field: str, op: str, arg: Any) -> Pred:
@@ -245,15 +261,43 @@ def _text_test(field: str, op: str, arg: Any, lemmas: LemmaMatcher) -> Pred:
     return lambda v: isinstance(x := v.get(field), str) and any(n in x.casefold() for n in needles)
 
 
+def cost(node: Any) -> int:
+    """0 field and signal tests, 1 regex, 2 template-derived fields, 3 lemma and fuzzy (spaCy, rapidfuzz)."""
+    if isinstance(node, list):
+        return max((cost(item) for item in node), default=0)
+    if not isinstance(node, Mapping):
+        return 0
+    for key in ("all", "any"):
+        if key in node:
+            return cost(node[key])
+    if "not" in node:
+        return cost(node["not"])
+    if {"lemma", "fuzzy"} & set(node):
+        return 3
+    if node.get("field") in ("template", "topic"):
+        return 2
+    return 1 if "regex" in node else 0
+
+
 def compile_condition(node: Any, lemmas: LemmaMatcher) -> Pred:
-    """A checked condition as a predicate over a RecordView."""
+    """A checked condition as a predicate over a RecordView. `all` and `any` try their cheap parts
+    first (the result is the same), so spaCy only sees records the field tests let through."""
     if isinstance(node, list):
         node = {"all": node}
     if "all" in node:
-        parts = [compile_condition(item, lemmas) for item in node["all"]]
+        parts = [compile_condition(item, lemmas) for item in sorted(node["all"], key=cost)]
+        if len(parts) == 2:
+            a, b = parts
+            return lambda v: a(v) and b(v)
+        if len(parts) == 3:
+            a, b, c = parts
+            return lambda v: a(v) and b(v) and c(v)
         return lambda v: all(p(v) for p in parts)
     if "any" in node:
-        parts = [compile_condition(item, lemmas) for item in node["any"]]
+        parts = [compile_condition(item, lemmas) for item in sorted(node["any"], key=cost)]
+        if len(parts) == 2:
+            a, b = parts
+            return lambda v: a(v) or b(v)
         return lambda v: any(p(v) for p in parts)
     if "not" in node:
         inner = compile_condition(node["not"], lemmas)

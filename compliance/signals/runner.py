@@ -89,14 +89,22 @@ def _part_bytes(part: Partition, sizes: dict[str, int]) -> int:
 
 
 def _parallel(parts: list[Partition], signals: SignalSet, workers: int, progress: Progress,
-              sizes: dict[str, int]) -> list[Accumulator]:
+              sizes: dict[str, int], merge: Any) -> None:
     import multiprocessing
 
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     context = multiprocessing.get_context(method)
     counter = context.Value("q", 0)
-    results: dict[int, Accumulator] = {}
+    results: dict[int, Accumulator] = {}  # finished out of order, waiting for their turn to merge
     local = [i for i, p in enumerate(parts) if STDIN in p.files]  # only this process has our stdin
+    following = 0
+
+    def merge_ready() -> None:
+        nonlocal following
+        while following in results:
+            merge(parts[following], results.pop(following))
+            following += 1
+
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker, initargs=(signals, counter)) as pool:
         pending: dict[Future[Accumulator], int] = {
             pool.submit(_run_in_worker, p): i for i, p in enumerate(parts) if i not in local}
@@ -109,10 +117,11 @@ def _parallel(parts: list[Partition], signals: SignalSet, workers: int, progress
                 index = pending.pop(future)
                 results[index] = future.result()
                 progress.advance_bytes(_part_bytes(parts[index], sizes))
+            merge_ready()
             value = counter.value
             progress.advance_records(value - seen)
             seen = value
-    return [results[i] for i in range(len(parts))]
+    merge_ready()
 
 
 def analyse(paths: list[str], signals: SignalSet, log_format: str | None = None, *, workers: int | None = None,
@@ -124,22 +133,24 @@ def analyse(paths: list[str], signals: SignalSet, log_format: str | None = None,
     parts = layout.partitions
     workers = default_workers() if workers is None else max(1, workers)
     use = min(workers, len(parts))
-    with Progress(layout.total_bytes, enabled=progress) as bar:
-        if use > 1 and layout.total_bytes >= PARALLEL_MIN_BYTES:
-            partials = _parallel(parts, signals, use, bar, layout.sizes)
-        else:
-            use = 1
-            partials = []
-            for part in parts:
-                partials.append(_read(part, signals, progress=bar))
-                bar.advance_bytes(_part_bytes(part, layout.sizes))
     offsets: dict[str, int] = {}
-    for part, partial in zip(parts, partials):
+
+    def merge(part: Partition, partial: Accumulator) -> None:
+        """Partials merge in partition order, as soon as their turn comes (memory stays flat)."""
         if part.is_range:
             path = part.files[0]
             partial.shift_lines(path, offsets.get(path, 0))
             offsets[path] = offsets.get(path, 0) + partial.stats.lines
         total.merge(partial)
+
+    with Progress(layout.total_bytes, enabled=progress) as bar:
+        if use > 1 and layout.total_bytes >= PARALLEL_MIN_BYTES:
+            _parallel(parts, signals, use, bar, layout.sizes, merge)
+        else:
+            use = 1
+            for part in parts:
+                merge(part, _read(part, signals, progress=bar))
+                bar.advance_bytes(_part_bytes(part, layout.sizes))
     ranked, found = evaluate(total.accounts, signals)
     files = sorted({p for part in parts for p in part.files})
     return Analysis(ranked, found, total.stats, total.file_records, signals, layout.total_bytes,
