@@ -90,3 +90,28 @@ def test_audit_is_deterministic_with_any_number_of_workers(tmp_path: Path) -> No
     for a in one["accounts"]:
         for e in a["evidence"]:
             assert e["snippet"][:30] in json.loads(texts[e["path"]][e["line"] - 1])["request"]["messages"][1]["content"]
+
+
+def test_progress_bar_only_on_a_terminal_outside_ci(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from compliance.signals import progress
+
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr(progress.sys, "stderr", Tty())
+    monkeypatch.delenv("CI", raising=False)
+    assert progress.wanted() is True
+    monkeypatch.setenv("CI", "true")
+    assert progress.wanted() is False
+    monkeypatch.delenv("CI")
+    monkeypatch.setattr(progress.sys, "stderr", io.StringIO())  # piped or redirected
+    assert progress.wanted() is False
+    tty = Tty()
+    monkeypatch.setattr(progress.sys, "stderr", tty)
+    with progress.Progress(1000) as bar:
+        bar.advance_records(5000)
+        bar.advance_bytes(1000)
+    assert "5,000 records" in tty.getvalue() and "rec/s" in tty.getvalue()
