@@ -73,10 +73,11 @@ def gather(ctx: "SourceContext") -> None:
     paths = log_paths(ctx)
     if not paths:
         return
-    from compliance.signals.compiled import load_signals
+    from compliance.signals.compiled import SignalSet, load_signals
     from compliance.signals.runner import analyse
 
-    signals = load_signals(list(ctx.options.rules_dirs), root=ctx.root)
+    rules = ctx.extra.get("rules")  # the engine's rule set: its signal packs are already parsed
+    signals = SignalSet.from_rules(rules) if rules is not None else load_signals(list(ctx.options.rules_dirs), root=ctx.root)
     try:
         analysis = analyse(paths, signals, ctx.options.log_format)
     except ValueError as exc:
