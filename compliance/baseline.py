@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from compliance.errors import InputError
+from compliance.yamlio import read_text_file
 from compliance.findings import FAILING
 
 
@@ -36,14 +37,7 @@ class ReportFile:
 def load_report(path: Path, display: str | None = None) -> ReportFile:
     """Read a tos-check JSON report; anything else is an input error with file and line."""
     shown = display or str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(shown, None, "file not found") from None
-    except UnicodeDecodeError as exc:
-        raise InputError(shown, None, f"not UTF-8 text ({exc.reason})") from None
-    except OSError as exc:
-        raise InputError(shown, None, f"cannot read: {exc.strerror}") from None
+    text = read_text_file(path, shown)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:

@@ -13,7 +13,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from compliance.errors import InputError
-from compliance.yamlio import LineDict, line_at, load_yaml_text, read_text_file
+from compliance.yamlio import LineDict, line_at, load_yaml_text, read_text_file, validation_error
 
 MANIFEST_NAMES = ("ai-usage.yaml", "ai-usage.yml")
 
@@ -137,20 +137,6 @@ class LoadedManifest:
         return line_at(self.raw, tuple(loc)) or 1
 
 
-def _first_error(exc: ValidationError, raw: Any, path: str) -> InputError:
-    err = exc.errors(include_url=False)[0]
-    loc = tuple(err["loc"])
-    line = line_at(raw, loc)
-    where = ".".join(str(p) for p in loc) or "(top level)"
-    if err["type"] == "extra_forbidden":
-        message = f"unknown key {where!r}"
-    elif err["type"] == "missing":
-        message = f"missing required key {where!r}"
-    else:
-        message = f"{where}: {err['msg']}"
-    return InputError(path, line, message)
-
-
 def _check_references(loaded: LoadedManifest) -> None:
     m = loaded.manifest
     seen: dict[str, tuple[str, int]] = {}
@@ -177,7 +163,7 @@ def parse_manifest(data: Any, path: str, text: str | None = None) -> LoadedManif
     try:
         manifest = Manifest.model_validate(data)
     except ValidationError as exc:
-        raise _first_error(exc, data, path) from None
+        raise validation_error(exc, data, path) from None
     raw = data if isinstance(data, LineDict) else LineDict(data)
     if not isinstance(data, LineDict):
         raw.line, raw.key_lines = 1, {}

@@ -27,7 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from compliance.errors import InputError
 from compliance.findings import FAILING, Finding
 from compliance.redact import redact
-from compliance.yamlio import line_at, load_yaml_file
+from compliance.yamlio import load_yaml_file, validation_error
 
 if TYPE_CHECKING:
     from compliance.engine import ScanResult
@@ -110,16 +110,7 @@ def load_waivers(path: Path, display: str | None = None) -> list[Waiver]:
     try:
         model = WaiverFile.model_validate(raw)
     except ValidationError as exc:
-        err = exc.errors(include_url=False)[0]
-        loc = tuple(err["loc"])
-        where = ".".join(str(p) for p in loc)
-        if err["type"] == "extra_forbidden":
-            text = f"unknown key {where!r} (a waiver has rule, scope, reason, approver, expires)"
-        elif err["type"] == "missing":
-            text = f"{where}: required"
-        else:
-            text = f"{where}: {err['msg']}"
-        raise InputError(shown, line_at(raw, loc), text) from None
+        raise validation_error(exc, raw, shown, "a waiver has rule, scope, reason, approver, expires") from None
     items = raw.get("waivers") or []
     return [Waiver(spec, shown, items.line_of(i) if hasattr(items, "line_of") else 1)
             for i, spec in enumerate(model.waivers)]

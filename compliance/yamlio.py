@@ -128,3 +128,20 @@ def line_at(data: Any, loc: tuple[Any, ...]) -> int | None:
         if own and not isinstance(node, LineDict):
             best = own
     return best
+
+
+def validation_error(exc: Any, raw: Any, path: str, known: str = "") -> InputError:
+    """The first pydantic validation error as one InputError at the line it concerns.
+
+    `known` is added to unknown-key messages to say what is allowed there.
+    """
+    err = exc.errors(include_url=False)[0]
+    loc = tuple(err["loc"])
+    where = ".".join(str(p) for p in loc) or "(top level)"
+    if err["type"] == "extra_forbidden":
+        message = f"unknown key {where!r}" + (f" ({known})" if known else "")
+    elif err["type"] == "missing":
+        message = f"missing required key {where!r}"
+    else:
+        message = f"{where}: {err['msg']}"
+    return InputError(path, line_at(raw, loc), message)

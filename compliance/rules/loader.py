@@ -15,7 +15,7 @@ from compliance.rules.conditions import Binding, Cond
 from compliance.rules.parser import ConditionParser
 from compliance.rules.schema import Document, Rule, RulePackModel
 from compliance.signals.spec import SignalSpec
-from compliance.yamlio import LineDict, line_at, load_yaml_file
+from compliance.yamlio import LineDict, load_yaml_file, validation_error
 
 JUDGES = {"competes", "classifies"}
 NOT_PACKS = {"catalog", "lexicon"}
@@ -92,11 +92,7 @@ def _load_pack(path: Path, shown: str) -> RulePack:
     try:
         model = RulePackModel.model_validate(raw)
     except ValidationError as exc:
-        err = exc.errors(include_url=False)[0]
-        loc = tuple(err["loc"])
-        where = ".".join(str(p) for p in loc)
-        text = f"unknown key {where!r}" if err["type"] == "extra_forbidden" else f"{where}: {err['msg']}"
-        raise InputError(shown, line_at(raw, loc), text) from None
+        raise validation_error(exc, raw, shown) from None
     pack = RulePack(model.document, shown, raw=raw)
     seen: set[str] = set()
     for index, rule in enumerate(model.rules):

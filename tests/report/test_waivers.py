@@ -186,7 +186,7 @@ def test_waivers_option_and_yml_name(cli, project: Path, tmp_path: Path) -> None
 
 
 @pytest.mark.parametrize(("body", "line", "message"), [
-    ("waivers:\n  - rule: x.y\n    scope: {artifact: a}\n    reason: r\n    approver: a\n", 2, "waivers.0.expires: required"),
+    ("waivers:\n  - rule: x.y\n    scope: {artifact: a}\n    reason: r\n    approver: a\n", 2, "missing required key 'waivers.0.expires'"),
     ("waivers:\n  - rule: meta.llama-3.1-license.derivative-naming\n    scope: {}\n    reason: r\n    approver: a\n    expires: 2027-01-01\n",
      3, "a scope needs at least one of"),
     (("waivers:\n  - rule: meta.llama-3.1-license.derivative-naming\n    scope: {artifact: a}\n    reason: r\n    approver: a\n"
