@@ -80,6 +80,9 @@ def get_app() -> typer.Typer:
         app.command("discover")(discover_cmd.discover)
         app.add_typer(rules_cmd.rules_app, name="rules")
         app.add_typer(terms_cmd.terms_app, name="terms")
+        from compliance.cli import catalog_cmd
+
+        app.add_typer(catalog_cmd.catalog_app, name="catalog")
         _registered = True
     return app
 
