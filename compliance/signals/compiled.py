@@ -88,6 +88,7 @@ class SignalSet:
     _by_literal: list[list[tuple[int, tuple[str, ...]]]] = field(default_factory=list)
     _prefilter: Any = None
     _fields: tuple[str, ...] = ()
+    _steps: list[tuple[int, str, bool, Pred | None]] | None = None
 
     def __post_init__(self) -> None:
         self.sources = order_signals(self.sources)
@@ -145,11 +146,12 @@ class SignalSet:
         if self._prefilter is None:
             self._prefilter = self.lemmas.cue = self._compile_prefilter()
         passing: set[int] = set()
+        match = self._prefilter.Match
         for name in self._fields:
             text = getattr(record, name)
             if not text:
                 continue
-            hits = self._prefilter.Match(text)
+            hits = match(text)
             if hits:
                 for lit in hits:
                     for index, fields in self._by_literal[lit]:
@@ -163,12 +165,15 @@ class SignalSet:
         passing = self.passing_prefilter(record)
         out: list[bool] = []
         matched = view.matched
-        for signal in self.signals:
-            if signal.spec.prefilter and signal.index not in passing:
+        steps = self._steps
+        if steps is None:
+            steps = self._steps = [(s.index, s.id, bool(s.spec.prefilter), s.predicate) for s in self.signals]
+        for index, name, prefiltered, predicate in steps:
+            if prefiltered and index not in passing:
                 hit = False
             else:
-                hit = signal.predicate(view) if signal.predicate is not None else True
-            matched[signal.id] = hit
+                hit = predicate(view) if predicate is not None else True
+            matched[name] = hit
             out.append(hit)
         return view, out
 

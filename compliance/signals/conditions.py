@@ -32,6 +32,7 @@ DERIVED_FIELDS = ("template", "topic", "prompt_words", "prompt_chars", "response
 TEXT_OPS = ("lemma", "regex", "fuzzy", "contains")
 VALUE_OPS = ("equals", "in", "gte", "gt", "lte", "lt", "exists")
 Pred = Callable[["RecordView"], bool]
+_NUMBERS = (int, float)  # exact types: bool (an int subclass) is not a number here
 _SENTENCE = re.compile(r"(?<=[.!?;:])\s+|\n+")
 
 
@@ -145,6 +146,9 @@ class RecordView:
         return found
 
     def get(self, field: str) -> Any:
+        getter = _GETTERS.get(field)
+        if getter is not None:
+            return getter(self)
         r = self.record
         if field in TEXT_FIELDS or field in ("model", "provider", "endpoint", "status", "format", "usage_in", "usage_out"):
             return getattr(r, field)
@@ -167,6 +171,42 @@ class RecordView:
         if field == "response_chars":
             return len(r.response)
         raise KeyError(field)
+
+
+def _words(v: RecordView) -> int:
+    if v._words < 0:
+        v._words = len(v.record.prompt[:4000].split())
+    return v._words
+
+
+# Direct getters for the fields conditions read on every record (same values as `RecordView.get`).
+_GETTERS: dict[str, Callable[[RecordView], Any]] = {
+    "prompt": lambda v: v.record.prompt,
+    "system": lambda v: v.record.system,
+    "response": lambda v: v.record.response,
+    "model": lambda v: v.record.model,
+    "provider": lambda v: v.record.provider,
+    "endpoint": lambda v: v.record.endpoint,
+    "status": lambda v: v.record.status,
+    "format": lambda v: v.record.format,
+    "usage_in": lambda v: v.record.usage_in,
+    "usage_out": lambda v: v.record.usage_out,
+    "account": lambda v: v.record.account or v.record.api_key_id,
+    "api_key": lambda v: v.record.api_key_id,
+    "template": lambda v: v.template,
+    "topic": lambda v: v.topic,
+    "prompt_words": _words,
+    "prompt_chars": lambda v: len(v.record.prompt),
+    "response_chars": lambda v: len(v.record.response),
+}
+
+
+def getter_of(field: str) -> Callable[[RecordView], Any]:
+    """A function returning `view.get(field)`, without the dispatch on the field name."""
+    found = _GETTERS.get(field)
+    if found is not None:
+        return found
+    return lambda v: v.get(field)
 
 
 class LemmaMatcher:
@@ -229,36 +269,45 @@ class LemmaMatcher:
 
 
 def _value_test(field: str, op: str, arg: Any) -> Pred:
+    get = getter_of(field)
     if op == "exists":
         want = bool(arg)
-        return lambda v: (v.get(field) not in (None, "")) is want
+        return lambda v: (get(v) not in (None, "")) is want
     if op == "equals":
         folded = arg.casefold() if isinstance(arg, str) else arg
-        return lambda v: (x := v.get(field)) is not None and (x.casefold() if isinstance(x, str) else x) == folded
+        return lambda v: (x := get(v)) is not None and (x.casefold() if isinstance(x, str) else x) == folded
     if op == "in":
         options = {a.casefold() if isinstance(a, str) else a for a in arg}
-        return lambda v: (x := v.get(field)) is not None and (x.casefold() if isinstance(x, str) else x) in options
-    compare = {"gte": lambda x: x >= arg, "gt": lambda x: x > arg, "lte": lambda x: x <= arg, "lt": lambda x: x < arg}[op]
-    return lambda v: isinstance(x := v.get(field), (int, float)) and not isinstance(x, bool) and compare(x)
+        return lambda v: (x := get(v)) is not None and (x.casefold() if isinstance(x, str) else x) in options
+    if op == "gte":
+        return lambda v: type(x := get(v)) in _NUMBERS and x >= arg
+    if op == "gt":
+        return lambda v: type(x := get(v)) in _NUMBERS and x > arg
+    if op == "lte":
+        return lambda v: type(x := get(v)) in _NUMBERS and x <= arg
+    if op == "lt":
+        return lambda v: type(x := get(v)) in _NUMBERS and x < arg
+    raise ValueError(f"unknown value test {op!r}")
 
 
 def _text_test(field: str, op: str, arg: Any, lemmas: LemmaMatcher) -> Pred:
+    get = getter_of(field)
     if op == "lemma":
         label = lemmas.add(arg)
-        return lambda v: bool(v.get(field)) and label in v.lemma_labels(field, lemmas)
+        return lambda v: bool(get(v)) and label in v.lemma_labels(field, lemmas)
     if op == "regex":
         import re2
 
         pattern = re2.compile(arg)
-        return lambda v: isinstance(x := v.get(field), str) and pattern.search(x) is not None
+        return lambda v: isinstance(x := get(v), str) and pattern.search(x) is not None
     if op == "fuzzy":
         from rapidfuzz import fuzz, utils
 
         value, at_least = str(arg["value"]), float(arg.get("at_least", 90))
-        return lambda v: isinstance(x := v.get(field), str) and bool(x) and fuzz.partial_ratio(
+        return lambda v: isinstance(x := get(v), str) and bool(x) and fuzz.partial_ratio(
             value, x, processor=utils.default_process, score_cutoff=at_least) >= at_least
     needles = [a.casefold() for a in (arg if isinstance(arg, list) else [arg])]
-    return lambda v: isinstance(x := v.get(field), str) and any(n in x.casefold() for n in needles)
+    return lambda v: isinstance(x := get(v), str) and any(n in x.casefold() for n in needles)
 
 
 def cost(node: Any) -> int:
