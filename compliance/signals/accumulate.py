@@ -48,29 +48,35 @@ class TemplateTable:
 
     def add(self, template: str, n: int = 1, key: int | None = None) -> None:
         key = template_key(template) if key is None else key
-        entry = key if key in self.counts else self.alias.get(key)
+        counts = self.counts
+        if key in counts:
+            counts[key] += n
+            return
+        entry = self.alias.get(key)
+        keys_of = None
         if entry is None:
-            entry = self._similar(template)
+            keys_of = blocks(template)
+            entry = self._similar(template, keys_of)
             if entry is not None and len(self.alias) < 2 * self.CAP:
                 self.alias[key] = entry
         if entry is not None:
-            self.counts[entry] += n
+            counts[entry] += n
             return
-        if len(self.counts) >= self.CAP and not self._evict():
+        if len(counts) >= self.CAP and not self._evict():
             self.overflow += n
             return
         self.counts[key] = n
         self.reps[key] = template
-        for block in blocks(template):
+        for block in keys_of or blocks(template):
             keys = self.by_block.setdefault(block, [])
             if len(keys) < BLOCK_CAP:
                 keys.append(key)
 
-    def _similar(self, template: str) -> int | None:
+    def _similar(self, template: str, keys_of: tuple[str, str] | None = None) -> int | None:
         from rapidfuzz import fuzz
 
         seen: set[int] = set()
-        for block in blocks(template):
+        for block in keys_of or blocks(template):
             for key in self.by_block.get(block, ()):
                 if key in seen:
                     continue

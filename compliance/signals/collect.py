@@ -17,6 +17,7 @@ from compliance.signals.accumulate import (
     sub_key,
 )
 from compliance.signals.compiled import SignalSet
+from compliance.signals.features import template_key
 from compliance.sources.logs import STATUS_ERROR, STATUS_UNMATCHED, LogRecord, ReadStats
 
 
@@ -82,6 +83,7 @@ class Accumulator:
         if len(state.samples) < SAMPLES:
             state.samples.append((path, record.source.line, record_snippet(record)))
         view, hits = self.signals.matches(record)
+        tkey = None
         for index, hit in enumerate(hits):
             if not hit:
                 continue
@@ -104,7 +106,9 @@ class Accumulator:
             if index in self._templates:
                 if sig.templates is None:
                     sig.templates = TemplateTable()
-                sig.templates.add(view.template)
+                if tkey is None:
+                    tkey = template_key(view.template)  # once per record, shared by the template signals
+                sig.templates.add(view.template, 1, tkey)
             if len(sig.samples) < SAMPLES:
                 sig.samples.append((path, record.source.line, record_snippet(record)))
 
