@@ -73,15 +73,23 @@ class TemplateTable:
                 keys.append(key)
 
     def _similar(self, template: str, keys_of: tuple[str, str] | None = None) -> int | None:
-        from rapidfuzz import fuzz
+        from rapidfuzz.fuzz import ratio
 
         seen: set[int] = set()
+        n = len(template)
+        reps = self.reps
         for block in keys_of or blocks(template):
             for key in self.by_block.get(block, ()):
                 if key in seen:
                     continue
                 seen.add(key)
-                if fuzz.ratio(template, self.reps[key], score_cutoff=FUZZY_CUTOFF):
+                rep = reps[key]
+                m = len(rep)
+                # ratio = 100 * (1 - indel / (n + m)) and indel >= |n - m|: a length gap over
+                # (100 - FUZZY_CUTOFF)% of n + m cannot reach the cutoff, so skip the call.
+                if abs(n - m) * 100 > (100 - FUZZY_CUTOFF) * (n + m):
+                    continue
+                if ratio(template, rep, score_cutoff=FUZZY_CUTOFF):
                     return key
         return None
 

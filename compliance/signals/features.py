@@ -110,5 +110,5 @@ def template_key(template: str) -> int:
 def blocks(template: str) -> tuple[str, str]:
     """Two cheap blocking keys (first and last four words): fuzzy comparison only happens
     between templates that share one, so varied traffic costs no comparisons at all."""
-    words = template.split(" ")
-    return " ".join(words[:4]), " ".join(words[-4:])
+    # the same as splitting on every space and keeping the first/last four words, without the full split
+    return " ".join(template.split(" ", 4)[:4]), " ".join(template.rsplit(" ", 4)[-4:])
