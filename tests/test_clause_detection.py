@@ -138,6 +138,55 @@ def test_repeated_text_is_reported_once() -> None:
     assert [(d.type, d.line, d.also_at) for d in result] == [("no-competing-model", 1, [5])]
 
 
+TERMS = "# Acme Terms of Service\n\n"
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    # a reason for suspending an account, not a prohibition
+    (("Acme may suspend your account if any of these things happen:\n\n- you breach these terms\n"
+      "- we believe your conduct causes harm, for example by phishing or scraping content from other sites\n"),
+     "no-automated-extraction"),
+    # third-party content that breaks the policy may be reported: no duty of the reader
+    (TERMS + "If you see content you believe does not comply with these Terms, including by violating the "
+             "Acceptable Use Policy, you can report it to us.\n", "acceptable-use-policy"),
+    # advice, not an obligation
+    (TERMS + "You should monitor the web address at which the Acceptable Use Policy is hosted.\n",
+     "acceptable-use-policy"),
+])
+def test_prohibitions_and_obligations_need_a_duty(text: str, kind: str) -> None:
+    assert kind not in found(text)
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("You may not:\n\n- scrape the Services.\n", "no-automated-extraction"),
+    ("Using automated tools to access the Services is not permitted.", "no-automated-extraction"),
+    ("You are not allowed to scrape the Services.", "no-automated-extraction"),
+    (TERMS + "You must comply with the Acceptable Use Policy.\n", "acceptable-use-policy"),
+    (TERMS + "The Terms include our Service Terms and Usage Policies.\n", "acceptable-use-policy"),
+    (TERMS + "Our Acceptable Use Policy, which is incorporated by reference herein, applies.\n", "acceptable-use-policy"),
+])
+def test_duty_from_the_unit_its_lead_in_or_an_incorporation(text: str, kind: str) -> None:
+    assert kind in found(text)
+
+
+def test_items_of_a_you_must_list_that_start_with_not_are_prohibitions() -> None:
+    text = "Subject to applicable law, You must:\n\n* Not use Outputs to develop model(s) that compete with Acme.\n"
+    (d,) = detect(text)
+    assert d.type == "no-competing-model" and "trains-on-outputs" in d.cues  # "model(s)" is "model"
+
+
+def test_one_type_in_one_list_is_one_clause_at_its_strongest_item() -> None:
+    text = ("You may not access or use the Services in the following ways:\n\n"
+            "- To crawl, scrape, or otherwise harvest data from the Services.\n"
+            "- To resell the Services.\n"
+            "- To access the Services through automated or non-human means, whether through a bot or script.\n")
+    result = [(d.type, d.line, d.also_at) for d in detect(text)]
+    assert result == [("no-automated-extraction", 3, [5])]
+    # the same clauses in separate paragraphs are separate findings
+    apart = "You may not crawl or scrape the Services.\n\nFees are due monthly.\n\nYou may not access the Services through automated means.\n"
+    assert [(d.type, d.line) for d in detect(apart)] == [("no-automated-extraction", 1), ("no-automated-extraction", 5)]
+
+
 def test_min_confidence_threshold() -> None:
     assert detect(ACME, threshold=1.01) == []
     assert len(detect(ACME, threshold=0.0)) >= len(detect(ACME))
@@ -161,6 +210,28 @@ def test_markdown_headings_lists_and_links_are_cleaned() -> None:
     assert [b.heading for b in parts[:2]] == [True, True]
     assert parts[2].text == "Do not scrape the Services" and parts[2].item and parts[2].lines == [6]
     assert parts[3].text == "1. another item"
+
+
+def test_plain_text_section_headings_end_a_list() -> None:
+    text = ("ACME MODEL LICENSE\n\n3. Redistribution\n"
+            "You may distribute the Model provided that you meet the following conditions:\n"
+            "    a. You shall retain the following attribution notice: \"Acme is licensed under the Acme License.\"\n"
+            "    b. You shall keep this Agreement with it.\n\n"
+            "4. Rules of use\n"
+            "    a. You shall prominently display \"Built with Acme\" on your website.\n")
+    by_line = {u.line: u for u in units(text)}
+    assert by_line[5].heading is not None and by_line[5].heading.text == "Redistribution"
+    assert [lead.text[:13] for lead in by_line[6].leads] == ["You may distr"]
+    assert by_line[9].heading is not None and by_line[9].heading.text == "Rules of use" and by_line[9].leads == ()
+    # two attribution clauses in two sections, not one list
+    assert [(d.type, d.line) for d in detect(text)] == [("attribution", 5), ("attribution", 9)]
+    assert [b.heading for b in blocks("Terms\n\n1. Grant\n\nYou may use it.\n\n2. Fees, taxes\n\nPay the fees.\n")] == \
+        [True, True, False, False, False]
+
+
+def test_a_closing_conjunction_stays_with_its_item() -> None:
+    text = "Subject to this license, you may: (a) copy the Model; and (b) share it for research purposes only; and"
+    assert [u.text for u in units(text)][-1] == "and (b) share it for research purposes only; and"
 
 
 def test_lines_count_only_newlines() -> None:
@@ -271,6 +342,15 @@ def test_cli_json_output(cli, acme: Path) -> None:  # type: ignore[no-untyped-de
     assert all(r["type"] in CLAUSE_TYPES and 0.5 <= r["confidence"] <= 1 for r in rows)
 
 
+def test_a_document_repeated_twice_is_reported_once_in_json_and_text(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "twice.md"
+    path.write_text(ACME + "\n" + ACME, encoding="utf-8")
+    rows = json.loads(cli("terms", "detect", str(path), "--format", "json").output)
+    assert {(r["type"], r["line"]) for r in rows} == ACME_EXPECTED
+    text = cli("terms", "detect", str(path)).output
+    assert "line 15    no-competing-model          0.98 (also at line 43)" in text
+
+
 def test_draft_rules_validate_and_bind_nothing(cli, acme: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     out = tmp_path / "acme-draft.yaml"
     result = cli("terms", "detect", str(acme), "--format", "json", "--draft-rules", str(out), "--document-id", "acme.model-license")
@@ -331,12 +411,10 @@ def test_terms_help_does_not_import_spacy() -> None:
 
 # --- measured quality ------------------------------------------------------------------------------
 
-# Leave-one-document-out on the 40 labelled documents (docs/clause-detection.md). Recall meets the
-# 0.85 target. Strict precision does not: most of the false positives are clauses that are in the
-# text but not labelled in index.yaml (listed and counted in docs/clause-detection.md). These
-# floors sit just under the measured values so that any regression fails.
-MIN_PRECISION = 0.80
-MIN_RECALL = 0.93
+# Leave-one-document-out on the 40 labelled documents (docs/clause-detection.md): the acceptance
+# target is micro precision >= 0.85 and recall >= 0.85 (measured 0.88 / 0.97, see the doc).
+MIN_PRECISION = 0.85
+MIN_RECALL = 0.85
 
 
 @pytest.fixture(scope="module")

@@ -10,11 +10,18 @@ Many models ship a custom license. `detect(text)` cuts it into clause units
   `rules/lexicon/clause-references.yaml` (extracted from the corpus index).
 
 Both add up to a confidence between 0 and 1; units at or above the lexicon's threshold are
-reported with their line. Nothing here reads the shared corpus.
+reported with their line. Prohibition types (and the acceptable-use-policy obligation) also need
+evidence of a duty around the unit: an obligation or prohibition marker ("must", "shall", "may
+not", "agree", "only", "incorporated by reference") in the unit, its sentence head, its list
+lead-ins or its heading, so that "for example, by … scraping content" in a list of reasons for
+suspending an account is no scraping clause. Units of one type that are neighbouring sentences of
+a paragraph or items of one list are reported once (`_merge_neighbours`). Nothing here reads the
+shared corpus.
 """
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -61,6 +68,7 @@ class ClauseType:
     cues: dict[str, Cue]
     overridden_by: tuple[str, ...]
     self_ignored: frozenset[str] = frozenset()  # cues that do not count in a document titled as this clause
+    needs: str | None = None  # evidence the unit's context must hold ("duty": an obligation or prohibition)
 
 
 @dataclass(frozen=True)
@@ -79,6 +87,7 @@ class ClauseLexicon:
     title_matcher: SeqMatcher
     polarity_matcher: SeqMatcher
     exclude_matcher: SeqMatcher
+    duty_matcher: SeqMatcher
 
 
 @dataclass(frozen=True)
@@ -101,6 +110,8 @@ class Detection:
     similar_to: str | None = None
     similarity: float = 0.0
     also_at: list[int] = field(default_factory=list)
+    unit: int = -1  # index of the clause unit in the document
+    group: tuple[int, ...] = ()  # the paragraph and the list the unit is in (see _merge_neighbours)
 
     def to_json(self) -> dict[str, Any]:
         return {"type": self.type, "line": self.line, "confidence": round(self.confidence, 3), "text": self.text}
@@ -126,8 +137,10 @@ def load_clause_lexicon() -> ClauseLexicon:
     nlp = get_nlp()
     data = load_yaml_file(lexicon_dir() / "clauses.yaml")
     cues_matcher, polarity, exclude, titles = SeqMatcher(nlp), SeqMatcher(nlp), SeqMatcher(nlp), SeqMatcher(nlp)
+    duty = SeqMatcher(nlp)
     for label in POLARITY_LABELS:
         polarity.add(label, data["polarity"][label])
+    duty.add("duty", data["evidence"]["duty"])
     types: dict[str, ClauseType] = {}
     for name, spec in data["types"].items():
         if name not in CLAUSE_TYPES:
@@ -142,11 +155,11 @@ def load_clause_lexicon() -> ClauseLexicon:
         titles.add(name, self_reference.get("title") or [])
         types[name] = ClauseType(name, spec["kind"], spec["severity"], spec["title"],
                                  _when(spec.get("gate", "any"), name), cues, tuple(spec.get("overridden_by") or ()),
-                                 frozenset(self_reference.get("ignore") or ()))
+                                 frozenset(self_reference.get("ignore") or ()), spec.get("needs"))
     sim = data["similarity"]
     settings = SimilaritySettings(float(sim["floor"]), float(sim["weight"]))
     return ClauseLexicon(types, float(data["threshold"]), settings, dict(data.get("aliases") or {}),
-                         cues_matcher, titles, polarity, exclude)
+                         cues_matcher, titles, polarity, exclude, duty)
 
 
 @lru_cache(maxsize=1)
@@ -193,6 +206,12 @@ class _Markers:
             if labels.get((s, e)) != "prohibit":
                 labels[(s, e)] = label
         self.items = sorted((sp.start, sp.end, labels[(sp.start, sp.end)]) for sp in filter_spans(spans))
+        # an obligation or prohibition anywhere: a duty marker, or any prohibition marker
+        self.duties = sorted({s for _, s, _ in lex.duty_matcher(doc)} | {s for s, _, label in self.items if label == "prohibit"})
+
+    def duty_in(self, start: int, end: int) -> bool:
+        i = bisect.bisect_left(self.duties, start)
+        return i < len(self.duties) and self.duties[i] < end
 
     def last_in(self, start: int, end: int) -> str | None:
         found = [label for s, _, label in self.items if start <= s < end]
@@ -215,6 +234,12 @@ def polarity_at(unit: Unit, position: int, markers: dict[int, _Markers]) -> str:
         if label is None and context is not None:
             label = markers[id(context.doc)].last_in(context.start, context.end)
     return label or "neutral"
+
+
+def has_duty(unit: Unit, markers: dict[int, _Markers]) -> bool:
+    """Whether the unit or its context (sentence head, list lead-ins, heading) obliges or forbids."""
+    return any(markers[id(span.doc)].duty_in(span.start, span.end)
+               for span in (unit.span, unit.head, *unit.leads, unit.heading) if span is not None)
 
 
 # --- detection -------------------------------------------------------------------------------------
@@ -300,7 +325,10 @@ def detect(text: str, refs: list[Reference] | None = None, threshold: float | No
             if polarity_at(unit, s, markers) in cue_spec.when:
                 per_type.setdefault(kind, []).append((cue, s))
         scores: dict[str, Detection] = {}
+        duty = has_duty(unit, markers)
         for kind, spec in lex.types.items():
+            if spec.needs == "duty" and not duty:
+                continue
             cues = per_type.get(kind, [])
             names = sorted({c for c, _ in cues})
             weights = [spec.cues[c].weight for c in names]
@@ -315,7 +343,8 @@ def detect(text: str, refs: list[Reference] | None = None, threshold: float | No
             first = min((s for _, s in cues), default=span.start)
             scores[kind] = Detection(kind, unit.line_of_token(first), confidence, " ".join(unit.text.split()),
                                      unit.end_line, tuple(names),
-                                     refs[ref_index].source if similarity and ref_index >= 0 else None, similarity)
+                                     refs[ref_index].source if similarity and ref_index >= 0 else None, similarity,
+                                     unit=unit.index, group=_group(unit))
         for kind in list(scores):
             if any(other in scores for other in lex.types[kind].overridden_by):
                 del scores[kind]
@@ -326,7 +355,56 @@ def detect(text: str, refs: list[Reference] | None = None, threshold: float | No
                 continue
             seen[key] = detection
             found.append(detection)
-    return _one_per_line(found)
+    return _one_per_line(_merge_neighbours(found))
+
+
+def _group(unit: Unit) -> tuple[int, ...]:
+    """Identity of the paragraph (block) and of the innermost list (its lead-in) a unit belongs to."""
+    lead = unit.leads[0] if unit.leads else None
+    return (id(unit.block), id(lead.doc) if lead is not None else 0, lead.start if lead is not None else -1)
+
+
+def _merge_neighbours(found: list[Detection]) -> list[Detection]:
+    """Units of one type that are neighbouring sentences of one paragraph, or items of one list, are one clause.
+
+    A clause told in several sentences, or a list under one lead-in whose items repeat a type
+    ("You may not: … crawl or scrape …; … access through automated means …", the redistribution
+    conditions "(a) give a copy of this License … (c) retain the attribution notices"), is one
+    finding, as a reviewer would report it: the most confident unit is kept (the first of equals)
+    and the other units' lines go to `also_at`. Non-maximum suppression, not the first line: the
+    strongest unit is the one whose words make the case.
+    """
+    by_type: dict[str, list[Detection]] = {}
+    for d in found:
+        by_type.setdefault(d.type, []).append(d)
+    kept: list[Detection] = []
+    for items in by_type.values():
+        items.sort(key=lambda d: d.unit)
+        run: list[Detection] = []
+        for d in items:
+            if run and not _neighbours(run[-1], d):
+                kept.append(_one_of(run))
+                run = []
+            run.append(d)
+        if run:
+            kept.append(_one_of(run))
+    return kept
+
+
+def _neighbours(a: Detection, b: Detection) -> bool:
+    """b (the next detection of a's type) is the next unit of a's paragraph, or an item of a's list."""
+    same_paragraph = a.group[0] == b.group[0]
+    same_list = a.group[2] >= 0 and a.group[1:] == b.group[1:]
+    return (b.unit == a.unit + 1 and same_paragraph) or same_list
+
+
+def _one_of(run: list[Detection]) -> Detection:
+    best = max(run, key=lambda d: d.confidence)  # the first of equals
+    for d in run:
+        if d is not best:
+            best.also_at.extend([d.line, *d.also_at])
+    best.also_at = sorted(set(best.also_at) - {best.line})
+    return best
 
 
 def _one_per_line(found: list[Detection]) -> list[Detection]:

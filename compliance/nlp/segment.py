@@ -43,6 +43,12 @@ _SPACES = re.compile(r"\s+")
 _GLUED = re.compile(r"(?<=;)(?=\S)|(?<=[a-z]{2}[.:])(?=[A-Z(][a-z(])|(?<=[a-z]{2}:)(?=\(?[a-z]\W)")
 _LABEL = re.compile(r"^[^.:;]{1,60}:\s")  # "Violence and harm: engaging in …"
 _ENUM = re.compile(r"^(?:[a-z]|[ivx]{1,5}|\d{1,2})$")
+# a plain-text section heading: "5. Acceptable Use", "Prohibited Uses", "2. Grant of Copyright License."
+_SECTION_NUMBER = re.compile(r"^(?:(?:section|article)\s+)?(?:\d{1,3}(?:\.\d{1,3})*\.?|[A-Z]\.|[IVX]{1,5}\.)\s+", re.IGNORECASE)
+_TOP_SECTION = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.?\s+\S")
+_SMALL_WORDS = frozenset(["a", "an", "and", "or", "of", "the", "to", "for", "in", "on", "by", "with", "at", "from",
+                          "as", "per", "its", "your", "our", "this", "that"])
+_OPTIONAL_PLURAL = re.compile(r"^(\w+)\(s$")  # the tokenizer cuts "model(s)" into "model(s" + ")"
 
 MAX_LEADS = 3  # nested list lead-ins remembered ("You may not:" > "including by:")
 MAX_TITLE = 120  # a first paragraph this short is taken as the title
@@ -58,6 +64,7 @@ class Block:
     lines: list[int]  # the 1-based source line of each of those offsets
     heading: bool = False
     item: bool = False
+    continues: bool = False  # the rest of a block cut by _split_long in the middle of a sentence (at "; ")
 
     def line_at(self, offset: int) -> int:
         return self.lines[max(0, bisect.bisect_right(self.starts, offset) - 1)]
@@ -105,6 +112,25 @@ def clean_line(line: str) -> tuple[str, bool, bool]:
     return _SPACES.sub(" ", text).strip(), item, heading
 
 
+def title_line(line: str, cleaned: str) -> bool:
+    """A short line that is no sentence: a section heading of a plain-text document.
+
+    Title case ("Prohibited Uses", "5. Acceptable Use", "2. Grant of Copyright License."), or a
+    top-level decimal-numbered line in sentence case without a full stop ("4. Rules of use").
+    """
+    body = _SECTION_NUMBER.sub("", cleaned).strip()
+    full_stop = body.endswith(".")
+    body = body[:-1] if full_stop else body
+    words = body.split()
+    if not words or len(body) > 60 or len(words) > 8 or any(c in body for c in ".,;:!?()[]\"“”‘'/"):
+        return False
+    if words[-1].lower() in _SMALL_WORDS or not words[0][0].isupper():
+        return False
+    if all(w[0].isupper() or w[0].isdigit() or w.lower() in _SMALL_WORDS for w in words):
+        return True
+    return not full_stop and len(words) <= 6 and bool(_TOP_SECTION.match(line))
+
+
 def blocks(text: str) -> list[Block]:
     """Layout blocks of a text, each with its lines; empty blocks are dropped."""
     # lines as editors and `grep -n` count them: only \n ends a line (str.splitlines also splits
@@ -131,6 +157,11 @@ def blocks(text: str) -> list[Block]:
         cleaned, item, heading = clean_line(line)
         if not cleaned:
             continue
+        if not heading and not _TABLE.match(line) and title_line(line, cleaned) \
+                and (current is None or item or current.text.rstrip().endswith((".", "!", "?", ":"))):
+            following = raw[number] if number < len(raw) else ""
+            heading = not following.strip() or following.strip()[0].isupper() or following.strip()[0].isdigit() \
+                or bool(_BULLET.match(following) or _NUMBERED.match(following))
         if heading or item or _TABLE.match(line):
             close()
         if current is None:
@@ -167,7 +198,8 @@ def _split_long(block: Block) -> Iterator[Block]:
             if first < offset < end:
                 starts.append(offset - first)
                 lines.append(number)
-        yield Block(piece.strip(), starts, lines, block.heading, block.item and start == 0)
+        mid_sentence = start > 0 and text[start - 2:start] == "; "
+        yield Block(piece.strip(), starts, lines, block.heading, block.item and start == 0, mid_sentence)
         start = end
 
 
@@ -192,11 +224,17 @@ def split_units(sent: Span) -> list[Span]:
     pieces = [doc[a:b] for a, b in itertools.pairwise(cuts) if b > a]
     merged: list[Span] = []
     for piece in pieces:
-        if merged and sum(1 for t in merged[-1] if t.is_alpha) < 3:
+        if merged and _tiny(merged[-1]):
             merged[-1] = doc[merged[-1].start:piece.end]
         else:
             merged.append(piece)
+    if len(merged) > 1 and _tiny(merged[-1]):  # "…; and" ends the sentence: the "and" stays with its item
+        merged[-2:] = [doc[merged[-2].start:merged[-1].end]]
     return merged
+
+
+def _tiny(span: Span) -> bool:
+    return sum(1 for t in span if t.is_alpha) < 3
 
 
 def list_like(block: Block) -> bool:
@@ -204,6 +242,17 @@ def list_like(block: Block) -> bool:
     text = block.text.rstrip()
     return block.item or bool(_LABEL.match(text)) or text.endswith((";", ",", " or", " and")) \
         or not text.endswith((".", "!", "?", ":", '"', "”", ")"))
+
+
+def _optional_plurals(doc: Doc) -> None:
+    """Lemmatize "model(s)" (tokenized as "model(s" + ")") as "model"."""
+    from compliance.nlp.pipeline import lemma_table
+
+    for token in doc:
+        if token.text.endswith("(s"):
+            match = _OPTIONAL_PLURAL.match(token.lower_)
+            if match:
+                token.lemma_ = lemma_table().get(match.group(1), match.group(1))
 
 
 def units(text: str) -> list[Unit]:
@@ -216,7 +265,9 @@ def units(text: str) -> list[Unit]:
     heading: Span | None = None
     leads: list[Span] = []  # outermost first; the last MAX_LEADS are kept
     title: Span | None = None
+    carried: Span | None = None  # head of the last sentence, for a block cut in the middle of it
     for number, (block, doc) in enumerate(zip(parts, nlp.pipe(b.text for b in parts))):
+        _optional_plurals(doc)
         if title is None and (block.heading or number == 0 and len(block.text) <= MAX_TITLE):
             title = doc[:]
         if block.heading:
@@ -226,11 +277,16 @@ def units(text: str) -> list[Unit]:
             leads = []
         inherited = tuple(reversed(leads))
         sentences = list(doc.sents)
-        for sent in sentences:
+        for number_in_block, sent in enumerate(sentences):
             pieces = split_units(sent)
             head = pieces[0] if len(pieces) > 1 else None
+            # the first sentence of a cut block's rest continues the enumeration begun before the cut
+            continued = block.continues and number_in_block == 0 and carried is not None
+            if continued:
+                head = carried
             for k, piece in enumerate(pieces):
-                found.append(Unit(piece, block, head if k else None, inherited, heading, title, len(found)))
+                found.append(Unit(piece, block, head if k or continued else None, inherited, heading, title, len(found)))
+            carried = head
         last = sentences[-1] if sentences else None
         if last is not None and last.text.rstrip().endswith(":"):
             leads = (leads + [last])[-MAX_LEADS:]
