@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -61,3 +62,14 @@ def test_explain_shows_clause_and_source(cli) -> None:
     assert "How to comply" in result.stdout
     unknown = cli("explain", "openai.services-agreement.no-competing-modle")
     assert unknown.exit_code == 2 and "did you mean" in unknown.stderr
+
+
+def test_closed_pipe_is_not_an_internal_error() -> None:
+    env = {k: v for k, v in os.environ.items() if k != "TOS_CHECK_DEBUG"}
+    proc = subprocess.Popen([sys.executable, "-m", "compliance", "rules", "list"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # the reader is gone before anything is written, like `| head -0`
+    err = proc.stderr.read()
+    proc.wait(timeout=60)
+    assert b"internal error" not in err and b"Traceback" not in err, err

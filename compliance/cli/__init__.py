@@ -56,6 +56,10 @@ def reports_errors(func: F) -> F:
             raise typer.Exit(exc.exit_code) from None
         except (typer.Exit, typer.Abort, KeyboardInterrupt):
             raise
+        except BrokenPipeError:  # the reader went away (`| head`): stop quietly, no report was lost
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            raise typer.Exit(EXIT_INPUT) from None
         except Exception as exc:  # a bug must still not print a traceback, nor pass the gate
             if os.environ.get("TOS_CHECK_DEBUG") == "1":
                 raise
