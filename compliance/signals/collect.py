@@ -35,6 +35,8 @@ class Accumulator:
         self._distinct = {i: spec.aggregate.field for i, spec in enumerate(specs) if spec.aggregate.metric == "distinct"}
         self._templates = {i for i, spec in enumerate(specs)
                            if spec.aggregate.metric == "near_duplicate_share" or spec.aggregate.link is not None}
+        # per signal, in order: (index, sub dims or None, distinct field or None, keeps templates)
+        self._plan = [(i, self._by_sub.get(i), self._distinct.get(i), i in self._templates) for i in range(len(specs))]
 
     def add(self, record: LogRecord) -> None:
         provider = record.provider or UNKNOWN
@@ -84,18 +86,17 @@ class Accumulator:
             state.samples.append((path, record.source.line, record_snippet(record)))
         view, hits = self.signals.matches(record)
         tkey = None
-        for index, hit in enumerate(hits):
+        signals = state.signals
+        for (index, dims, field, keeps_templates), hit in zip(self._plan, hits):
             if not hit:
                 continue
-            sig = state.signals.get(index)
+            sig = signals.get(index)
             if sig is None:
-                sig = state.signals[index] = SignalState()
+                sig = signals[index] = SignalState()
             sig.matched += 1
-            dims = self._by_sub.get(index)
             if dims:
                 sk = sub_key(dims, day, model, key)
                 sig.by_sub[sk] = sig.by_sub.get(sk, 0) + 1
-            field = self._distinct.get(index)
             if field is not None:
                 value = account if field == "account" else view.get(field)
                 if value is not None and value not in sig.distinct:
@@ -103,7 +104,7 @@ class Accumulator:
                         sig.distinct.add(value)
                     else:
                         sig.distinct_overflow = True
-            if index in self._templates:
+            if keeps_templates:
                 if sig.templates is None:
                     sig.templates = TemplateTable()
                 if tkey is None:

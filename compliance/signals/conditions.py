@@ -34,6 +34,9 @@ VALUE_OPS = ("equals", "in", "gte", "gt", "lte", "lt", "exists")
 Pred = Callable[["RecordView"], bool]
 _NUMBERS = (int, float)  # exact types: bool (an int subclass) is not a number here
 _SENTENCE = re.compile(r"(?<=[.!?;:])\s+|\n+")
+# Templates of the non-prompt texts (system prompts repeat; template_of is pure), bounded.
+_OTHER_TEMPLATES: dict[str, str] = {}
+_OTHER_TEMPLATES_CAP = 1024
 
 
 def _line(node: Any, fallback: int) -> int:
@@ -135,15 +138,23 @@ class RecordView:
     def text_template(self, field: str) -> str:
         if field == "prompt":
             return self.template
-        from compliance.signals.features import template_of
+        text = getattr(self.record, field) or ""
+        found = _OTHER_TEMPLATES.get(text)
+        if found is None:  # system prompts repeat: their templates are cached (template_of is pure)
+            from compliance.signals.features import template_of
 
-        return template_of(getattr(self.record, field) or "")
+            found = template_of(text)
+            if len(_OTHER_TEMPLATES) >= _OTHER_TEMPLATES_CAP:
+                _OTHER_TEMPLATES.clear()
+            _OTHER_TEMPLATES[text] = found
+        return found
 
     def lemma_labels(self, field: str, matcher: "LemmaMatcher") -> frozenset[str]:
         found = self._lemmas.get(field)
         if found is None:
-            found = self._lemmas[field] = matcher.labels(matcher.cue_text(self.text_template(field)))
+            found = self._lemmas[field] = matcher.template_labels(self.text_template(field))
         return found
+
 
     def get(self, field: str) -> Any:
         getter = _GETTERS.get(field)
@@ -206,6 +217,9 @@ def getter_of(field: str) -> Callable[[RecordView], Any]:
     found = _GETTERS.get(field)
     if found is not None:
         return found
+    if field.startswith("params.") and len(field) > 7:
+        key = field[7:]
+        return lambda v: v.record.params.get(key)
     return lambda v: v.get(field)
 
 
@@ -218,6 +232,7 @@ class LemmaMatcher:
         self._patterns: dict[str, list[Any]] = {}
         self._built: tuple[Any, Any, Any] | None = None
         self._cache: dict[str, frozenset[str]] = {}
+        self._by_template: dict[str, tuple[Any, frozenset[str]]] = {}  # template -> (cue, labels(cue_text(template)))
         self.cue: Any = None  # set by SignalSet: the prefilter's RE2 set, to keep only sentences with a cue
 
     def cue_text(self, text: str) -> str:
@@ -227,6 +242,21 @@ class LemmaMatcher:
             return text
         kept = [s for s in _SENTENCE.split(text) if s and self.cue.Match(s)]
         return " ".join(kept) if kept else text
+
+    def template_labels(self, template: str) -> frozenset[str]:
+        """`labels(cue_text(template))`, cached by template (campaign templates repeat, and the
+        sentence split and cue scan of `cue_text` cost more than the lookup)."""
+        cue = self.cue
+        if cue is None:
+            return self.labels(self.cue_text(template))
+        cached = self._by_template.get(template)
+        if cached is not None and cached[0] is cue:
+            return cached[1]
+        found = self.labels(self.cue_text(template))
+        if len(self._by_template) >= self.CACHE:
+            self._by_template.clear()  # bounded: a cold cache only costs time
+        self._by_template[template] = (cue, found)
+        return found
 
     def add(self, patterns: list[Any]) -> str:
         label = f"L{len(self._patterns)}"
@@ -265,7 +295,7 @@ class LemmaMatcher:
         return found
 
     def __getstate__(self) -> dict[str, Any]:
-        return {"_patterns": self._patterns, "_built": None, "_cache": {}, "cue": None}
+        return {"_patterns": self._patterns, "_built": None, "_cache": {}, "_by_template": {}, "cue": None}
 
 
 def _value_test(field: str, op: str, arg: Any) -> Pred:

@@ -76,6 +76,33 @@ def topic_of(text: str) -> str | None:
     return value or None
 
 
+_DOUBLE = re.compile(r"\"[^\"\n]{1,400}\"")  # the first branch of _QUOTED alone
+
+
+def _single_quote_opens(t: str) -> bool:
+    """True when some ' could open a single-quoted span: the lookbehind of that _QUOTED branch
+    (not after a word character, \\w being isalnum or _, nor after another ')."""
+    pos = t.find("'")
+    while pos >= 0:
+        if pos == 0:
+            return True
+        before = t[pos - 1]
+        if not (before.isalnum() or before == "_" or before == "'"):
+            return True
+        pos = t.find("'", pos + 1)
+    return False
+
+
+def _quotes(t: str) -> str:
+    """`_QUOTED.sub('"_"', t)`: when only plain double quotes can match, the single-branch pattern
+    gives the same spans (no other branch can start anywhere) and searches by its literal prefix."""
+    if "“" in t or "«" in t or _single_quote_opens(t):
+        return _QUOTED.sub('"_"', t)
+    if '"' in t:
+        return _DOUBLE.sub('"_"', t)
+    return t
+
+
 def template_of(text: str) -> str:
     """The text with slot values blanked: URLs, e-mails, code, quotes, topic, numbers."""
     if not text:
@@ -87,8 +114,7 @@ def template_of(text: str) -> str:
         t = _EMAIL.sub("<email>", t)
     if "```" in t:
         t = _CODE.sub("<code>", t)
-    if '"' in t or "'" in t or "“" in t or "«" in t:
-        t = _QUOTED.sub('"_"', t)
+    t = _quotes(t)
     spans = _topic_spans(t)
     if spans:
         parts, last = [], 0

@@ -18,10 +18,14 @@ from dataclasses import dataclass, field
 from .io import _READ_ERRORS, SNIFF_LINES, SNIFF_RECORDS, _parse, iter_log_records
 from .paths import expand_paths
 from .readers import Half, Ignored, Reader, choose_reader, get_reader
+from .readers.openai_chat import NAME as _OPENAI_CHAT
+from .readers.openai_chat import fast_parse as _openai_chat_fast
 from .records import LogRecord, ReadStats, SourceRef
 from .streams import GZIP_MAGIC, STDIN, ZSTD_MAGIC, _loads_line, _not_object, _reason, iter_items, open_stream
 
 CHUNK_BYTES = 16 << 20
+# Per-format fast parsers: the same record as the reader for the usual line shape, None otherwise.
+_FAST_PARSERS = {_OPENAI_CHAT: _openai_chat_fast}
 _HEAD_BYTES = 64
 
 
@@ -137,6 +141,7 @@ def _read_range(part: Partition, stats: ReadStats) -> Iterator[LogRecord]:
     reader = get_reader(part.reader) if part.reader else None
     forced = reader if part.forced else None
     skipped = stats.skipped
+    fast = _FAST_PARSERS.get(reader.name) if reader is not None else None
     line = 0
     if part.chunk == 0:
         stats.files += 1
@@ -161,7 +166,10 @@ def _read_range(part: Partition, stats: ReadStats) -> Iterator[LogRecord]:
                 if type(obj) is not dict:
                     skipped.append((path, line, _not_object(obj)))
                     continue
-                parsed = _parse(obj, reader, forced, SourceRef(path, line))
+                source = SourceRef(path, line)
+                parsed = fast(obj, source) if fast is not None else None
+                if parsed is None:
+                    parsed = _parse(obj, reader, forced, source)
                 kind = type(parsed)
                 if kind is LogRecord:
                     stats.records += 1

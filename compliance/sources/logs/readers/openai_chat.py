@@ -8,10 +8,12 @@ Legacy `/v1/completions` bodies (`prompt`, `choices[].text`) are read the same w
 
 from __future__ import annotations
 
-from ..records import SourceRef
+from ..providers import infer_provider
+from ..records import EMPTY_PARAMS, STATUS_OK, LogRecord, SourceRef
 from ._assemble import (
     assemble,
     from_envelope,
+    key_id,
     unwrap_body,
 )
 from ._common import (
@@ -21,6 +23,7 @@ from ._common import (
     Ignored,
     Parsed,
     Reader,
+    SYSTEM_ROLES,
     RecordError,
     Req,
     Resp,
@@ -29,6 +32,7 @@ from ._common import (
     params_from,
     split_messages,
     text_of,
+    timestamp,
     ts_epoch,
 )
 
@@ -125,3 +129,101 @@ def parse(obj: dict, source: SourceRef) -> Parsed:
 
 
 READER = Reader(NAME, detect, parse)
+
+
+# --- fast path -----------------------------------------------------------------------------
+
+_FAST_ENV = frozenset({"timestamp", "account", "api_key_id", "endpoint", "request", "response"})
+
+
+def fast_parse(obj: dict, source: SourceRef) -> LogRecord | None:
+    """`parse(obj, source)` for the plain client-logged envelope, without the general machinery.
+
+    Handles only the usual shape (logger keys timestamp/account/api_key_id/endpoint, unwrapped
+    request with a `messages` array of string contents, choices with string message contents, int
+    usage counts and `created`); returns None for anything else, and for anything that would be an
+    error, so that the caller runs the general reader and gets exactly its record or skip reason.
+    """
+    try:
+        return _fast(obj, source)
+    except Exception:  # noqa: BLE001 - whatever it is, the general reader reports it (or raises it) the same way
+        return None
+
+
+def _fast(obj: dict, source: SourceRef) -> LogRecord | None:
+    if not obj.keys() <= _FAST_ENV:
+        return None
+    req = obj.get("request")
+    resp = obj.get("response")
+    if type(req) is not dict or type(resp) is not dict or "body" in req or "body" in resp:
+        return None
+    choices = resp.get("choices")
+    messages = req.get("messages")
+    if type(choices) is not list or type(messages) is not list:
+        return None
+    texts: list[str] = []
+    for choice in choices:
+        if type(choice) is not dict:
+            return None
+        message = choice.get("message")
+        if type(message) is not dict:
+            return None
+        text = message.get("content")
+        if type(text) is not str or not text or message.get("reasoning_content") or message.get("reasoning"):
+            return None
+        texts.append(text)
+    usage_in = usage_out = None
+    usage = resp.get("usage")
+    if usage:
+        if type(usage) is not dict or usage.get("completion_tokens_details") is not None:
+            return None
+        usage_in = usage.get("prompt_tokens")
+        usage_out = usage.get("completion_tokens")
+        if (usage_in is not None and type(usage_in) is not int) or (usage_out is not None and type(usage_out) is not int):
+            return None
+    created = resp.get("created")
+    if created is not None and (type(created) is not int or not 0 <= created < 100_000_000_000):
+        return None
+    resp_model = resp.get("model")
+    record_id = resp.get("id")
+    req_model = req.get("model")
+    if (resp_model is not None and type(resp_model) is not str) or (record_id is not None and type(record_id) is not str) \
+            or (req_model is not None and type(req_model) is not str):
+        return None
+    system: list[str] = []
+    user: list[str] = []
+    for message in messages:
+        if type(message) is not dict:
+            return None
+        role = message.get("role")
+        if role == "user":
+            content = message.get("content")
+            if type(content) is not str:
+                if content is not None:
+                    return None
+            elif content:
+                user.append(content)
+        elif role in SYSTEM_ROLES:
+            content = message.get("content")
+            if type(content) is not str:
+                if content is not None:
+                    return None
+            elif content:
+                system.append(content)
+    params = params_from(req)
+    ts = timestamp(obj.get("timestamp"))
+    account = opt_str(obj.get("account"), "account")
+    api_key_id = key_id(obj.get("api_key_id"))
+    endpoint = opt_str(obj.get("endpoint"), "endpoint")
+    model = resp_model or req_model
+    if record_id:
+        source = SourceRef(source.path, source.line, record_id)
+    return LogRecord(
+        source, NAME, infer_provider(model, None, None, None), model,
+        ts or (ts_epoch(created) if created is not None else None),
+        account or None, api_key_id or None, endpoint or None,
+        "\n".join(system), "\n".join(user), texts[0] if len(texts) == 1 else "\n".join(texts),
+        params or EMPTY_PARAMS, usage_in, usage_out, STATUS_OK, record_id,
+    )
+
+

@@ -1,0 +1,110 @@
+"""The openai-chat fast path gives exactly the general reader's record, or declines (None)."""
+
+from __future__ import annotations
+
+import copy
+import json
+from dataclasses import fields
+
+from compliance.sources.logs.io import _parse
+from compliance.sources.logs.readers.openai_chat import READER, fast_parse
+from compliance.sources.logs.records import SourceRef
+
+from .conftest import DATA
+
+PLAIN = {
+    "timestamp": "2025-09-13T19:43:56Z", "account": "org-app-03", "api_key_id": "key_org-app-03",
+    "endpoint": "/v1/chat/completions",
+    "request": {"model": "gpt-4o", "messages": [{"role": "system", "content": "Be brief."},
+                                                {"role": "user", "content": "Rate this answer 1-10."}],
+                "temperature": 0.7, "max_tokens": 8, "logprobs": True, "top_logprobs": 3},
+    "response": {"id": "chatcmpl-1", "object": "chat.completion", "created": 1757792636, "model": "gpt-4o-2024-08-06",
+                 "choices": [{"index": 0, "message": {"role": "assistant", "content": "7"}, "finish_reason": "stop"}],
+                 "usage": {"prompt_tokens": 12, "completion_tokens": 1, "total_tokens": 13}},
+}
+
+
+def _variants() -> list[dict]:
+    """The plain line and edits that each touch one thing the fast path must get right or decline."""
+    out = [PLAIN]
+
+    def edit(fn) -> None:  # noqa: ANN001
+        obj = copy.deepcopy(PLAIN)
+        fn(obj)
+        out.append(obj)
+
+    edit(lambda o: o.update(timestamp=None))
+    edit(lambda o: o.update(timestamp=""))
+    edit(lambda o: o.update(timestamp=1757792636))
+    edit(lambda o: o.update(timestamp="not a time"))
+    edit(lambda o: o.pop("timestamp"))
+    edit(lambda o: o.update(account=""))
+    edit(lambda o: o.update(account=42))
+    edit(lambda o: o.update(account=[1]))
+    edit(lambda o: o.update(api_key_id="sk-secret123"))
+    edit(lambda o: o.update(status="error"))
+    edit(lambda o: o.update(org="x"))
+    edit(lambda o: o["request"].update(model=None))
+    edit(lambda o: o["request"].update(model=3))
+    edit(lambda o: o["request"].update(temperature="hot"))
+    edit(lambda o: o["request"].update(max_tokens=True))
+    edit(lambda o: o["request"]["messages"].append({"role": "user", "content": [{"type": "text", "text": "more"}]}))
+    edit(lambda o: o["request"]["messages"].append({"role": "user", "content": ""}))
+    edit(lambda o: o["request"]["messages"].append({"role": "user", "content": None}))
+    edit(lambda o: o["request"]["messages"].append({"role": "developer", "content": "dev"}))
+    edit(lambda o: o["request"]["messages"].append({"role": ["user"], "content": "x"}))
+    edit(lambda o: o["request"]["messages"].append("text"))
+    edit(lambda o: o["request"].update(messages="text"))
+    edit(lambda o: o["request"].pop("messages"))
+    edit(lambda o: o.update(request={"method": "POST", "url": "/v1/chat", "body": o["request"]}))
+    edit(lambda o: o.update(request=None))
+    edit(lambda o: o["response"].update(id=""))
+    edit(lambda o: o["response"].update(id=None))
+    edit(lambda o: o["response"].update(id=5))
+    edit(lambda o: o["response"].update(model=None))
+    edit(lambda o: o["response"].update(created=1.5))
+    edit(lambda o: o["response"].update(created=10**15))
+    edit(lambda o: o["response"].update(created=-1))
+    edit(lambda o: o["response"].update(created="soon"))
+    edit(lambda o: o["response"].update(error={"message": "x"}))
+    edit(lambda o: o["response"].update(usage={}))
+    edit(lambda o: o["response"].update(usage={"prompt_tokens": 3.0, "completion_tokens": "4"}))
+    edit(lambda o: o["response"].update(usage={"prompt_tokens": True}))
+    edit(lambda o: o["response"]["usage"].update(completion_tokens_details={"reasoning_tokens": 5}))
+    edit(lambda o: o["response"].update(choices=[]))
+    edit(lambda o: o["response"]["choices"].append({"message": {"content": "second"}}))
+    edit(lambda o: o["response"]["choices"][0]["message"].update(content=""))
+    edit(lambda o: o["response"]["choices"][0]["message"].update(content=None, refusal="no"))
+    edit(lambda o: o["response"]["choices"][0]["message"].update(reasoning_content="because"))
+    edit(lambda o: o["response"]["choices"][0].update(message=None, text="legacy"))
+    edit(lambda o: o["response"].update(choices={"a": 1}))
+    edit(lambda o: o.update(response={"status_code": 500, "body": o["response"]}))
+    return out
+
+
+def _check(obj: dict, source: SourceRef) -> bool:
+    fast = fast_parse(copy.deepcopy(obj), source)
+    if fast is None:
+        return False
+    general = _parse(copy.deepcopy(obj), READER, None, source)
+    assert fast == general
+    assert [type(getattr(fast, f.name)) for f in fields(fast)] == [type(getattr(general, f.name)) for f in fields(general)]
+    assert type(fast.params) is type(general.params)
+    return True
+
+
+def test_fast_parse_equals_reader_or_declines() -> None:
+    taken = [_check(obj, SourceRef("x.jsonl", i + 1)) for i, obj in enumerate(_variants())]
+    assert taken[0]  # the usual line takes the fast path
+    assert sum(taken) >= 10
+
+
+def test_fast_parse_on_sample_logs() -> None:
+    for path in sorted(DATA.glob("*.jsonl")):
+        for i, line in enumerate(path.read_text(encoding="utf-8").splitlines()):
+            try:
+                obj = json.loads(line)
+            except ValueError:
+                continue
+            if type(obj) is dict:
+                _check(obj, SourceRef(str(path), i + 1))
