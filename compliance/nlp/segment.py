@@ -24,6 +24,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from compliance.markdown import strip_inline
+
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span
 
@@ -34,10 +36,6 @@ _BULLET = re.compile(r"^\s*[-*+•]\s+(?=\S)")
 _NUMBERED = re.compile(r"^\s*(?:\d{1,3}(?:\.\d{1,3})*[.)]|[a-zA-Z][.)]|\((?:[a-zA-Z]|[ivxIVX]{1,5}|\d{1,3})\)|[ivxIVX]{1,5}[.)])\s+(?=\S)")
 _NUMBER_MARK = re.compile(r"^\s*\d{1,3}[.)]\s+(?=\S)")  # "7. " of a numbered list; "(a)", "iv." stay in the text
 _TABLE = re.compile(r"^\s*\|")
-_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
-_LINK = re.compile(r"\[([^\]]*)\]\([^)\s]*(?:\s+\"[^\"]*\")?\)")
-_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!>|~])")
-_EMPHASIS = re.compile(r"\*\*|__|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])|`")
 _SPACES = re.compile(r"\s+")
 # scraped pages lose the space after punctuation: "Section;(x) reverse", "authorization.For the"
 _GLUED = re.compile(r"(?<=;)(?=\S)|(?<=[a-z]{2}[.:])(?=[A-Z(][a-z(])|(?<=[a-z]{2}:)(?=\(?[a-z]\W)")
@@ -104,11 +102,7 @@ def clean_line(line: str) -> tuple[str, bool, bool]:
     text = _ATX.sub("", line)
     item = bool(_BULLET.match(text) or _NUMBERED.match(text))
     text = _NUMBER_MARK.sub("", _BULLET.sub("", text))
-    text = _IMAGE.sub(r"\1", text)
-    text = _LINK.sub(r"\1", text)
-    text = _ESCAPE.sub(r"\1", text)
-    text = _EMPHASIS.sub("", text)
-    text = _GLUED.sub(" ", text)
+    text = _GLUED.sub(" ", strip_inline(text))
     return _SPACES.sub(" ", text).strip(), item, heading
 
 

@@ -11,21 +11,15 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from compliance.markdown import strip_inline
 from compliance.rules.loader import RuleSet
 
-_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
-_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!>|~])")
-_EMPHASIS = re.compile(r"(\*\*|__|\*|`)")
 _LINE_MARK = re.compile(r"(?m)^\s*(?:#{1,6}\s+|>\s?|[-*+]\s+(?=\S))")
 
 
 def normalize(text: str) -> str:
     """Drop Markdown syntax (links keep their text) and fold all whitespace to single spaces."""
-    text = _LINK.sub(r"\1", text)
-    text = _LINE_MARK.sub(" ", text)
-    text = _ESCAPE.sub(r"\1", text)
-    text = _EMPHASIS.sub("", text)
-    return " ".join(text.split())
+    return " ".join(strip_inline(_LINE_MARK.sub(" ", text)).split())
 
 
 @dataclass(frozen=True)
