@@ -19,11 +19,6 @@ def repo_path(path: str, prefix: str = "") -> str:
     return posixpath.normpath(posixpath.join(prefix, path))
 
 
-def primary_evidence(finding: dict[str, Any]) -> dict[str, Any]:
-    """The evidence a finding is shown at: its first (evidence is sorted by path and line)."""
-    return finding["evidence"][0]  # the report schema guarantees at least one
-
-
 def humanize(slug: str) -> str:
     return slug.replace("-", " ").replace("_", " ")
 

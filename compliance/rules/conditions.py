@@ -27,10 +27,6 @@ class Truth(IntEnum):
         return Truth(2 - self.value)
 
 
-class Judge(Protocol):
-    def __call__(self, name: str, subject: Fact, params: dict[str, Any]) -> "Judgement": ...
-
-
 @dataclass(frozen=True)
 class Judgement:
     """A judgement the facts alone cannot make (does this artifact compete?), with its confidence."""

@@ -115,9 +115,6 @@ class TemplateTable:
         """Records whose template was seen at least twice."""
         return sum(c for c in self.counts.values() if c >= 2)
 
-    def recurring(self, min_count: int = 1) -> set[int]:
-        return {k for k, c in self.counts.items() if c >= min_count}
-
 
 @dataclass
 class SignalState:

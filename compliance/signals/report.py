@@ -34,10 +34,6 @@ def period_json(acc: AccountResult) -> dict[str, str] | None:
     return {"from": st.first.date().isoformat(), "to": st.last.date().isoformat()}
 
 
-def days_json(acc: AccountResult) -> list[dict[str, Any]]:
-    return [{"date": d.isoformat(), "records": n} for d, n in sorted((d, n) for d, n in acc.state.days.items() if d is not None)]
-
-
 def inputs_json(analysis: Analysis, show: Callable[[str], str] = str) -> dict[str, Any]:
     stats = analysis.stats
     malformed = [(p, line, reason) for p, line, reason in stats.skipped if reason != "blank line"]

@@ -19,7 +19,7 @@ from compliance.sources.discover.configs import (
     scan_setup_py,
 )
 from compliance.sources.discover.jscode import scan_js
-from compliance.sources.discover.model import FileScan, Value
+from compliance.sources.discover.model import FileScan
 from compliance.sources.discover.notebook import scan_notebook
 from compliance.sources.discover.python_code import scan_python
 from compliance.sources.discover.shell import scan_shell
@@ -110,14 +110,3 @@ def discover_tree(root: Path, exclude: list[str] | None = None) -> Discovery:
     return found
 
 
-def all_values(found: Discovery) -> list[Value]:
-    """Every value in the findings (for resolution passes and tests)."""
-    values: list[Value] = []
-    for scan in found.scans:
-        for call in scan.calls:
-            values += [v for v in (call.model, call.base_url) if v is not None]
-        values += [io.target for io in scan.io]
-        for training in scan.trainings:
-            values += [v for v in (training.base_model, training.output, training.pushed) if v is not None]
-            values += training.datasets
-    return values
