@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from urllib.parse import urlparse
 
+from compliance.catalog.providers import label_provider, provider_from_host
+
 # Client constructors: qualified name -> (sdk, provider or None when the base URL / model decides)
 CLIENTS: dict[str, tuple[str, str | None]] = {
     "openai.OpenAI": ("openai", "openai"), "openai.AsyncOpenAI": ("openai", "openai"),
@@ -85,29 +87,10 @@ CLIENT_METHODS: dict[str, str] = {
 MODEL_OBJECT_METHODS = frozenset({"generate_content", "generate_content_async", "start_chat", "invoke", "ainvoke",
                                   "stream", "batch", "predict", "complete", "chat", "__call__"})
 
-# Base URLs: host pattern -> provider. A local or private host is a self-hosted server: the
-# provider is then the maker of the model it serves.
-HOSTS: tuple[tuple[str, str], ...] = (
-    (r"(^|\.)api\.openai\.com$", "openai"), (r"\.openai\.azure\.com$", "openai"),
-    (r"(^|\.)api\.anthropic\.com$", "anthropic"), (r"(^|\.)api\.deepseek\.com$", "deepseek"),
-    (r"(^|\.)api\.groq\.com$", "groq"), (r"(^|\.)api\.mistral\.ai$", "mistral"),
-    (r"(^|\.)api\.together\.(xyz|ai)$", "together"), (r"(^|\.)openrouter\.ai$", "openrouter"),
-    (r"(^|\.)generativelanguage\.googleapis\.com$", "google"), (r"aiplatform\.googleapis\.com$", "google"),
-    (r"(^|\.)api\.fireworks\.ai$", "fireworks"), (r"(^|\.)api\.x\.ai$", "xai"),
-    (r"(^|\.)api\.cohere\.(ai|com)$", "cohere"), (r"(^|\.)api\.perplexity\.ai$", "perplexity"),
-    (r"(^|\.)dashscope(-intl)?\.aliyuncs\.com$", "qwen"), (r"(^|\.)api\.moonshot\.(cn|ai)$", "moonshot"),
-)
+# Base URLs: the provider tables (rules/catalog/providers.yaml) say whose API a host is. A local
+# or private host is a self-hosted server: the provider is then the maker of the model it serves.
 LOCAL_HOST = re.compile(r"^(localhost|127\.\d+\.\d+\.\d+|0\.0\.0\.0|\[?::1\]?|10\.\d+\.\d+\.\d+|192\.168\.\d+\.\d+|"
                         r"172\.(1[6-9]|2\d|3[01])\.\d+\.\d+|host\.docker\.internal|[a-z0-9\-]+)$")
-ROUTERS = frozenset({"openrouter", "together", "fireworks", "groq"})
-
-# litellm / dspy model prefixes: "anthropic/claude-3-5-sonnet" -> provider
-MODEL_PREFIXES = {
-    "openai": "openai", "azure": "openai", "anthropic": "anthropic", "gemini": "google", "vertex_ai": "google",
-    "google": "google", "mistral": "mistral", "groq": "groq", "together_ai": "together", "cohere": "cohere",
-    "deepseek": "deepseek", "xai": "xai", "bedrock": None, "ollama": "self-hosted", "hosted_vllm": "self-hosted",
-    "openrouter": "openrouter", "fireworks_ai": "fireworks", "huggingface": None,
-}
 
 
 def provider_from_url(url: str | None) -> str | None:
@@ -118,9 +101,9 @@ def provider_from_url(url: str | None) -> str | None:
     host = (urlparse(text).hostname or "").lower()
     if not host:
         return None
-    for pattern, provider in HOSTS:
-        if re.search(pattern, host):
-            return provider
+    found = provider_from_host(host)
+    if found:
+        return found
     if LOCAL_HOST.match(host) or host.endswith((".local", ".internal", ".svc", ".cluster.local", ".lan")):
         return "self-hosted"
     return None
@@ -129,9 +112,8 @@ def provider_from_url(url: str | None) -> str | None:
 def split_model_prefix(model: str) -> tuple[str | None, str]:
     """`anthropic/claude-3-5-sonnet` -> ("anthropic", "claude-3-5-sonnet"); no known prefix -> (None, model)."""
     head, sep, rest = model.partition("/")
-    if sep and head.lower() in MODEL_PREFIXES:
-        return MODEL_PREFIXES[head.lower()], rest
-    return None, model
+    known, provider = label_provider(head) if sep else (False, None)
+    return (provider, rest) if known else (None, model)
 
 
 # ------------------------------------------------------------------ training libraries
