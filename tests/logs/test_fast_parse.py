@@ -7,7 +7,7 @@ import json
 from dataclasses import fields
 
 from compliance.sources.logs.io import _parse
-from compliance.sources.logs.readers.openai_chat import READER, fast_parse
+from compliance.sources.logs.readers.openai_chat import READER, fast_decode
 from compliance.sources.logs.records import SourceRef
 
 from .conftest import DATA
@@ -83,7 +83,7 @@ def _variants() -> list[dict]:
 
 
 def _check(obj: dict, source: SourceRef) -> bool:
-    fast = fast_parse(copy.deepcopy(obj), source)
+    fast = fast_decode(json.dumps(obj).encode() + b"\n", source.path, source.line)
     if fast is None:
         return False
     general = _parse(copy.deepcopy(obj), READER, None, source)
@@ -93,18 +93,85 @@ def _check(obj: dict, source: SourceRef) -> bool:
     return True
 
 
-def test_fast_parse_equals_reader_or_declines() -> None:
+def test_fast_decode_equals_reader_or_declines() -> None:
     taken = [_check(obj, SourceRef("x.jsonl", i + 1)) for i, obj in enumerate(_variants())]
     assert taken[0]  # the usual line takes the fast path
     assert sum(taken) >= 10
 
 
-def test_fast_parse_on_sample_logs() -> None:
+def test_fast_decode_on_sample_logs() -> None:
     for path in sorted(DATA.glob("*.jsonl")):
-        for i, line in enumerate(path.read_text(encoding="utf-8").splitlines()):
+        for i, line in enumerate(path.read_bytes().splitlines(keepends=True)):
+            source = SourceRef(str(path), i + 1)
             try:
                 obj = json.loads(line)
             except ValueError:
+                assert fast_decode(line, source.path, source.line) is None  # invalid JSON is the reader's to report
                 continue
             if type(obj) is dict:
-                _check(obj, SourceRef(str(path), i + 1))
+                _check_raw(line, obj, source)
+
+
+def _check_raw(raw: bytes, obj: dict, source: SourceRef) -> bool:
+    fast = fast_decode(raw, source.path, source.line)
+    if fast is None:
+        return False
+    general = _parse(obj, READER, None, source)
+    assert fast == general
+    assert [type(getattr(fast, f.name)) for f in fields(fast)] == [type(getattr(general, f.name)) for f in fields(general)]
+    return True
+
+
+def test_fast_decode_raw_lines() -> None:
+    """Byte-level cases: what json.loads rejects is declined, duplicate keys keep the last value
+    (as json.loads does), and a request naming max_tokens twice is left to the reader (key order)."""
+    plain = json.dumps(PLAIN).encode()
+    source = SourceRef("x.jsonl", 1)
+    for bad in (b"", b"\n", plain[:-1], plain + b"x", b"\xef\xbb\xbf" + plain, plain.replace(b"Be brief", b"Be\x01brief"),
+                plain.replace(b"Be brief", b"\\ud800"), b"[" + plain + b"]"):
+        record = fast_decode(bad, source.path, source.line)
+        try:
+            obj = json.loads(bad)
+        except ValueError:
+            assert record is None, bad
+            continue
+        if record is not None:
+            assert record == _parse(obj, READER, None, source)
+    twice = plain.replace(b'"account": "org-app-03"', b'"account": "first", "account": "org-app-03"')
+    assert _check_raw(twice, json.loads(twice), source)
+    both = plain.replace(b'"max_tokens": 8', b'"max_completion_tokens": 9, "max_tokens": 8')
+    assert fast_decode(both, source.path, source.line) is None
+    assert _parse(json.loads(both), READER, None, source).params["max_tokens"] == 9
+    assert _check_raw(plain + b"\r\n", PLAIN, source)
+
+
+def test_loads_line_matches_json_loads() -> None:
+    """msgspec decodes the usual line; what it rejects falls back, so values and errors are json.loads'."""
+    from compliance.sources.logs.streams import _loads_line
+
+    for raw in (b'{"n": 123456789012345678901234567890, "m": -99999999999999999999}\n', b'{"a": 1, "a": 2}',
+                b'{"x": 1e400}', b'{"x": NaN}', b'\xef\xbb\xbf{"a": "\\u00e9"}', b'{"f": 0.1, "g": -0.0, "h": 1.5E3}',
+                b'{"s": "\\ud800"}', b"[1, 2]", b'  {"a": []}  \r\n'):
+        want = json.loads(raw)
+        got = _loads_line(raw)
+        assert repr(got) == repr(want), raw
+    for bad in (b'{"a": 1}x', b"{", b'"\xff"', b'{"a": "\x01"}'):
+        try:
+            json.loads(bad)
+        except ValueError as exc:
+            want_error = type(exc)
+        else:
+            raise AssertionError(bad)
+        try:
+            _loads_line(bad)
+        except ValueError as exc:
+            assert type(exc) is want_error
+        else:
+            raise AssertionError(bad)
+
+
+def test_fast_decode_reads_every_kept_parameter() -> None:
+    from compliance.sources.logs.readers._common import PARAM_TABLE
+    from compliance.sources.logs.readers.openai_chat import _PARAM_KEYS
+
+    assert sorted(_PARAM_KEYS) == sorted(PARAM_TABLE)

@@ -19,12 +19,13 @@ from .io import _READ_ERRORS, SNIFF_LINES, SNIFF_RECORDS, _parse, iter_log_recor
 from .paths import expand_paths
 from .readers import Half, Ignored, Reader, choose_reader, get_reader
 from .readers.openai_chat import NAME as _OPENAI_CHAT
-from .readers.openai_chat import fast_parse as _openai_chat_fast
+from .readers.openai_chat import fast_decode as _openai_chat_fast
 from .records import LogRecord, ReadStats, SourceRef
 from .streams import GZIP_MAGIC, STDIN, ZSTD_MAGIC, _loads_line, _not_object, _reason, iter_items, open_stream
 
 CHUNK_BYTES = 16 << 20
-# Per-format fast parsers: the same record as the reader for the usual line shape, None otherwise.
+# Per-format fast decoders (raw line -> record): the same record as json.loads and the reader give
+# for the usual line shape, None otherwise.
 _FAST_PARSERS = {_OPENAI_CHAT: _openai_chat_fast}
 _HEAD_BYTES = 64
 
@@ -158,6 +159,12 @@ def _read_range(part: Partition, stats: ReadStats) -> Iterator[LogRecord]:
                 pos += len(raw)
                 line += 1
                 stats.lines += 1
+                if fast is not None:
+                    record = fast(raw, path, line)
+                    if record is not None:
+                        stats.records += 1
+                        yield record
+                        continue
                 try:
                     obj = _loads_line(raw)
                 except (ValueError, RecursionError) as exc:
@@ -166,10 +173,7 @@ def _read_range(part: Partition, stats: ReadStats) -> Iterator[LogRecord]:
                 if type(obj) is not dict:
                     skipped.append((path, line, _not_object(obj)))
                     continue
-                source = SourceRef(path, line)
-                parsed = fast(obj, source) if fast is not None else None
-                if parsed is None:
-                    parsed = _parse(obj, reader, forced, source)
+                parsed = _parse(obj, reader, forced, SourceRef(path, line))
                 kind = type(parsed)
                 if kind is LogRecord:
                     stats.records += 1

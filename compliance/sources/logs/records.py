@@ -30,9 +30,12 @@ class SourceRef:
     record_id: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, eq=True)
 class LogRecord:
-    """One API exchange (request and/or response), normalised across formats."""
+    """One API exchange (request and/or response), normalised across formats.
+
+    Treated as immutable; not frozen, because a frozen dataclass's __init__ costs twice as much
+    and readers build one per log line."""
 
     source: SourceRef
     format: str

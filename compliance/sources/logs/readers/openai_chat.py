@@ -132,98 +132,166 @@ READER = Reader(NAME, detect, parse)
 
 
 # --- fast path -----------------------------------------------------------------------------
+#
+# The usual client-logged envelope is decoded straight from the line's bytes into typed msgspec
+# structs that hold only the fields a record needs (about four times faster than json.loads plus
+# the general reader). A line whose shape or types differ in any way fails the typed decode, or a
+# check below, and `fast_decode` returns None: the caller then runs json.loads and the general
+# reader, so records, errors and skip reasons are always exactly the reader's.
 
-_FAST_ENV = frozenset({"timestamp", "account", "api_key_id", "endpoint", "request", "response"})
+import msgspec  # noqa: E402
+from msgspec.structs import astuple  # noqa: E402
+
+from ._common import PARAM_TABLE, _coerce  # noqa: E402
+
+_UNSET: object = msgspec.UNSET
 
 
-def fast_parse(obj: dict, source: SourceRef) -> LogRecord | None:
-    """`parse(obj, source)` for the plain client-logged envelope, without the general machinery.
+class _Message(msgspec.Struct, gc=False):
+    role: object = None
+    content: object = None
 
-    Handles only the usual shape (logger keys timestamp/account/api_key_id/endpoint, unwrapped
-    request with a `messages` array of string contents, choices with string message contents, int
-    usage counts and `created`); returns None for anything else, and for anything that would be an
-    error, so that the caller runs the general reader and gets exactly its record or skip reason.
+
+class _Request(msgspec.Struct, gc=False):
+    messages: list[_Message]
+    model: str | None = None
+    body: object = _UNSET
+    temperature: object = None
+    max_tokens: object = None
+    max_completion_tokens: object = None
+    max_output_tokens: object = None
+    maxOutputTokens: object = None  # noqa: N815 - the wire name
+    n: object = None
+    logprobs: object = None
+    top_logprobs: object = None
+    reasoning_effort: object = None
+    seed: object = None
+
+
+class _ChoiceMessage(msgspec.Struct, gc=False):
+    content: str
+    reasoning_content: object = None
+    reasoning: object = None
+
+
+class _Choice(msgspec.Struct, gc=False):
+    message: _ChoiceMessage
+
+
+class _Usage(msgspec.Struct, gc=False):
+    prompt_tokens: int | None = None
+    completion_tokens: int | None = None
+    completion_tokens_details: None = None
+
+
+class _Response(msgspec.Struct, gc=False):
+    choices: list[_Choice]
+    id: str | None = None
+    model: str | None = None
+    created: int | None = None
+    usage: _Usage | None = None
+    body: object = _UNSET
+
+
+class _Envelope(msgspec.Struct, forbid_unknown_fields=True, gc=False):
+    request: _Request
+    response: _Response
+    timestamp: object = None
+    account: object = None
+    api_key_id: object = None
+    endpoint: object = None
+
+
+_DECODE = msgspec.json.Decoder(_Envelope).decode
+# Request keys that params_from keeps, in the order of the struct (several spell max_tokens).
+_FIRST_PARAM = _Request.__struct_fields__.index("temperature")
+_PARAM_KEYS = _Request.__struct_fields__[_FIRST_PARAM:]
+_PARAMS_NEEDED = len(_PARAM_KEYS)  # fewer None values than this: some parameter is set
+_PROVIDERS: dict[str | None, str | None] = {}
+
+
+def fast_decode(raw: bytes, path: str, line: int) -> LogRecord | None:
+    """`parse(json.loads(raw), source)` for the plain client-logged envelope, or None.
+
+    Handles only the usual shape (logger keys timestamp/account/api_key_id/endpoint, an unwrapped
+    request with a `messages` array of string contents, choices with non-empty string message
+    contents, int usage counts and `created`); anything else, invalid JSON included, returns None
+    and the caller runs the general reader.
     """
     try:
-        return _fast(obj, source)
+        env = _DECODE(raw)
+    except (msgspec.DecodeError, RecursionError):
+        return None
+    try:
+        return _from_envelope(env, path, line)
     except Exception:  # noqa: BLE001 - whatever it is, the general reader reports it (or raises it) the same way
         return None
 
 
-def _fast(obj: dict, source: SourceRef) -> LogRecord | None:
-    if not obj.keys() <= _FAST_ENV:
-        return None
-    req = obj.get("request")
-    resp = obj.get("response")
-    if type(req) is not dict or type(resp) is not dict or "body" in req or "body" in resp:
-        return None
-    choices = resp.get("choices")
-    messages = req.get("messages")
-    if type(choices) is not list or type(messages) is not list:
+def _from_envelope(env: _Envelope, path: str, line: int) -> LogRecord | None:
+    req = env.request
+    resp = env.response
+    if req.body is not _UNSET or resp.body is not _UNSET:
         return None
     texts: list[str] = []
-    for choice in choices:
-        if type(choice) is not dict:
+    for choice in resp.choices:
+        message = choice.message
+        if not message.content or message.reasoning_content or message.reasoning:
             return None
-        message = choice.get("message")
-        if type(message) is not dict:
-            return None
-        text = message.get("content")
-        if type(text) is not str or not text or message.get("reasoning_content") or message.get("reasoning"):
-            return None
-        texts.append(text)
+        texts.append(message.content)
     usage_in = usage_out = None
-    usage = resp.get("usage")
-    if usage:
-        if type(usage) is not dict or usage.get("completion_tokens_details") is not None:
-            return None
-        usage_in = usage.get("prompt_tokens")
-        usage_out = usage.get("completion_tokens")
-        if (usage_in is not None and type(usage_in) is not int) or (usage_out is not None and type(usage_out) is not int):
-            return None
-    created = resp.get("created")
-    if created is not None and (type(created) is not int or not 0 <= created < 100_000_000_000):
-        return None
-    resp_model = resp.get("model")
-    record_id = resp.get("id")
-    req_model = req.get("model")
-    if (resp_model is not None and type(resp_model) is not str) or (record_id is not None and type(record_id) is not str) \
-            or (req_model is not None and type(req_model) is not str):
+    usage = resp.usage
+    if usage is not None:
+        usage_in = usage.prompt_tokens
+        usage_out = usage.completion_tokens
+    created = resp.created
+    if created is not None and not 0 <= created < 100_000_000_000:
         return None
     system: list[str] = []
     user: list[str] = []
-    for message in messages:
-        if type(message) is not dict:
-            return None
-        role = message.get("role")
+    for message in req.messages:
+        role = message.role
         if role == "user":
-            content = message.get("content")
+            content = message.content
             if type(content) is not str:
                 if content is not None:
                     return None
             elif content:
                 user.append(content)
         elif role in SYSTEM_ROLES:
-            content = message.get("content")
+            content = message.content
             if type(content) is not str:
                 if content is not None:
                     return None
             elif content:
                 system.append(content)
-    params = params_from(req)
-    ts = timestamp(obj.get("timestamp"))
-    account = opt_str(obj.get("account"), "account")
-    api_key_id = key_id(obj.get("api_key_id"))
-    endpoint = opt_str(obj.get("endpoint"), "endpoint")
-    model = resp_model or req_model
-    if record_id:
-        source = SourceRef(source.path, source.line, record_id)
+    params: dict[str, object] = {}
+    values = astuple(req)[_FIRST_PARAM:]
+    if values.count(None) < _PARAMS_NEEDED:
+        max_tokens = 0
+        for key, value in zip(_PARAM_KEYS, values):
+            if value is not None:
+                name, kind = PARAM_TABLE[key]
+                if name == "max_tokens":
+                    max_tokens += 1
+                    if max_tokens > 1:
+                        return None  # params_from keeps the first in the request's key order, which a struct loses
+                params[name] = _coerce(value, kind, key)
+    ts = timestamp(env.timestamp)
+    account = opt_str(env.account, "account")
+    api_key_id = key_id(env.api_key_id)
+    endpoint = opt_str(env.endpoint, "endpoint")
+    model = resp.model or req.model
+    provider = _PROVIDERS.get(model, _UNSET)
+    if provider is _UNSET:
+        provider = infer_provider(model, None, None, None)
+        if len(_PROVIDERS) < 4096:
+            _PROVIDERS[model] = provider
+    record_id = resp.id
     return LogRecord(
-        source, NAME, infer_provider(model, None, None, None), model,
+        SourceRef(path, line, record_id or None), NAME, provider, model,  # type: ignore[arg-type]
         ts or (ts_epoch(created) if created is not None else None),
         account or None, api_key_id or None, endpoint or None,
         "\n".join(system), "\n".join(user), texts[0] if len(texts) == 1 else "\n".join(texts),
         params or EMPTY_PARAMS, usage_in, usage_out, STATUS_OK, record_id,
     )
-
-
