@@ -22,7 +22,7 @@ MODELS_CAP = 32
 KEYS_CAP = 256
 FUZZY_CUTOFF = 90.0
 BLOCK_CAP = 8
-Sample = tuple[str, int, str]  # path, line, redacted snippet
+Sample = tuple[str, int, str]  # path, line, bounded unredacted text (record_head); evidence redacts it
 UNKNOWN = "(unknown)"
 
 
@@ -46,16 +46,15 @@ class TemplateTable:
         self.evicted = 0
         self.overflow = 0
 
-    def add(self, template: str, n: int = 1, key: int | None = None) -> None:
+    def add(self, template: str, n: int = 1, key: int | None = None, keys_of: tuple[str, str] | None = None) -> None:
         key = template_key(template) if key is None else key
         counts = self.counts
         if key in counts:
             counts[key] += n
             return
         entry = self.alias.get(key)
-        keys_of = None
         if entry is None:
-            keys_of = blocks(template)
+            keys_of = keys_of or blocks(template)
             entry = self._similar(template, keys_of)
             if entry is not None and len(self.alias) < 2 * self.CAP:
                 self.alias[key] = entry
@@ -71,6 +70,25 @@ class TemplateTable:
             keys = self.by_block.setdefault(block, [])
             if len(keys) < BLOCK_CAP:
                 keys.append(key)
+
+    def add_many(self, templates: list[str], keys: list[int], blocks_of: list[tuple[str, str] | None]) -> None:
+        """`add(t, 1, k)` for each template in order; `blocks_of[j]` caches blocks(templates[j])
+        (None = not computed yet; filled in here, so other tables can reuse it)."""
+        counts = self.counts
+        alias = self.alias
+        for j, key in enumerate(keys):
+            if key in counts:
+                counts[key] += 1
+                continue
+            entry = alias.get(key)
+            if entry is not None:
+                counts[entry] += 1
+                continue
+            keys_of = blocks_of[j]
+            if keys_of is None:
+                keys_of = blocks_of[j] = blocks(templates[j])
+            self.add(templates[j], 1, key, keys_of)
+            alias = self.alias  # eviction rebuilds it
 
     def _similar(self, template: str, keys_of: tuple[str, str] | None = None) -> int | None:
         from rapidfuzz.fuzz import ratio
@@ -199,19 +217,25 @@ def _add_counts(into: dict[Any, int], other: dict[Any, int], cap: int | None = N
             into["(other)"] = into.get("(other)", 0) + count
 
 
-def sub_key(dims: tuple[str, ...], day: Any, model: str, key: str) -> tuple[Any, ...]:
-    return tuple(day if d == "day" else model if d == "model" else key for d in dims)
+SNIPPET_CHARS = 160
 
 
-def record_snippet(record: Any, limit: int = 160) -> str:
-    """A redacted excerpt of a record's prompt (else response, else system).
+def record_head(record: Any, limit: int = SNIPPET_CHARS) -> str:
+    """A bounded, *unredacted* excerpt of a record's prompt (else response, else system): what a
+    sample keeps until it becomes evidence (`evidence_snippet`). Only the few samples that reach
+    a report are redacted, instead of every sample of every partition.
 
-    The text is cut to a bounded head first, dropping the last partial word so that a secret
-    cut in half cannot slip past the redaction patterns."""
+    The text is cut to a bounded head, dropping the last partial word so that a secret cut in
+    half cannot slip past the redaction patterns."""
     text = record.prompt or record.response or record.system
     if not text:
         return f"({record.format} record without text)"
     if len(text) > 3 * limit:
         head = text[: 3 * limit]
         text = head[: max(head.rfind(" "), head.rfind("\n"), 0)]
-    return snippet(text, limit)
+    return text
+
+
+def evidence_snippet(head: str, limit: int = SNIPPET_CHARS) -> str:
+    """The redacted one-line snippet of a sample's text."""
+    return snippet(head, limit)

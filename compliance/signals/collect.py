@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from compliance.signals.accumulate import (
@@ -13,8 +14,7 @@ from compliance.signals.accumulate import (
     AccountState,
     SignalState,
     TemplateTable,
-    record_snippet,
-    sub_key,
+    record_head,
 )
 from compliance.signals.compiled import SignalSet
 from compliance.signals.features import template_key
@@ -39,79 +39,103 @@ class Accumulator:
         self._plan = [(i, self._by_sub.get(i), self._distinct.get(i), i in self._templates) for i in range(len(specs))]
 
     def add(self, record: LogRecord) -> None:
-        provider = record.provider or UNKNOWN
-        account = record.account or record.api_key_id or UNKNOWN
-        state = self.accounts.get((provider, account))
-        if state is None:
-            state = self.accounts[(provider, account)] = AccountState(provider, account)
-        state.records += 1
-        status = record.status
-        if status == STATUS_ERROR:
-            state.errors += 1
-        elif status == STATUS_UNMATCHED:
-            state.unmatched += 1
-        if record.usage_in:
-            state.usage_in += record.usage_in
-        if record.usage_out:
-            state.usage_out += record.usage_out
-        ts = record.timestamp
-        day = None
-        if ts is not None:
-            day = ts.date()
-            if state.first is None or ts < state.first:
-                state.first = ts
-            if state.last is None or ts > state.last:
-                state.last = ts
-        days = state.days
-        days[day] = days.get(day, 0) + 1
-        model = record.model or UNKNOWN
-        models = state.models
-        if model in models:
-            models[model] += 1
-        elif len(models) < MODELS_CAP:
-            models[model] = 1
-        key = record.api_key_id or UNKNOWN
-        keys = state.keys
-        if key in keys:
-            keys[key] += 1
-        elif len(keys) < KEYS_CAP:
-            keys[key] = 1
-        for dims in self._sub_dims:
-            table = state.sub_totals.setdefault(dims, {})
-            sk = sub_key(dims, day, model, key)
-            table[sk] = table.get(sk, 0) + 1
-        path = record.source.path
-        self.file_records[path] = self.file_records.get(path, 0) + 1
-        if len(state.samples) < SAMPLES:
-            state.samples.append((path, record.source.line, record_snippet(record)))
-        view, hits = self.signals.matches(record)
-        tkey = None
-        signals = state.signals
+        self.add_batch([record])
+
+    def add_batch(self, records: list[LogRecord]) -> None:
+        """Fold a batch of records, in order, into the per-account state (the same state as
+        adding them one by one: counters are filled in first-seen order, samples and template
+        tables see each account's records in their order)."""
+        if not records:
+            return
+        accounts = self.accounts
+        groups: dict[tuple[str, str], list[int]] = {}
+        akeys = [(r.provider or UNKNOWN, r.account or r.api_key_id or UNKNOWN) for r in records]
+        for i, akey in enumerate(akeys):
+            group = groups.get(akey)
+            if group is None:
+                groups[akey] = [i]
+                if akey not in accounts:
+                    accounts[akey] = AccountState(*akey)
+            else:
+                group.append(i)
+        times = [r.timestamp for r in records]
+        days = [ts.date() if ts is not None else None for ts in times]
+        models = [r.model or UNKNOWN for r in records]
+        keys = [r.api_key_id or UNKNOWN for r in records]
+        columns = {"day": days, "model": models, "key": keys}
+        sub_dims = self._sub_dims
+        _add_in_order(self.file_records, Counter(r.source.path for r in records))
+        for akey, idx in groups.items():
+            state = accounts[akey]
+            state.records += len(idx)
+            statuses = [records[i].status for i in idx]
+            state.errors += statuses.count(STATUS_ERROR)
+            state.unmatched += statuses.count(STATUS_UNMATCHED)
+            state.usage_in += sum(filter(None, [records[i].usage_in for i in idx]))
+            state.usage_out += sum(filter(None, [records[i].usage_out for i in idx]))
+            stamps = [t for i in idx if (t := times[i]) is not None]
+            if stamps:
+                first, last = min(stamps), max(stamps)
+                if state.first is None or first < state.first:
+                    state.first = first
+                if state.last is None or last > state.last:
+                    state.last = last
+            _add_in_order(state.days, Counter([days[i] for i in idx]))
+            _add_in_order(state.models, Counter([models[i] for i in idx]), MODELS_CAP)
+            _add_in_order(state.keys, Counter([keys[i] for i in idx]), KEYS_CAP)
+            for dims in sub_dims:
+                _add_in_order(state.sub_totals.setdefault(dims, {}), _sub_counts(dims, columns, idx))
+            room = SAMPLES - len(state.samples)
+            if room > 0:
+                state.samples.extend((records[i].source.path, records[i].source.line, record_head(records[i]))
+                                     for i in idx[:room])
+        cols, hits = self.signals.evaluate(records)
+        tkeys: dict[int, int] = {}
+        tblocks: dict[int, Any] = {}  # record -> blocks of its template, once computed
         for (index, dims, field, keeps_templates), hit in zip(self._plan, hits):
             if not hit:
                 continue
-            sig = signals.get(index)
-            if sig is None:
-                sig = signals[index] = SignalState()
-            sig.matched += 1
-            if dims:
-                sk = sub_key(dims, day, model, key)
-                sig.by_sub[sk] = sig.by_sub.get(sk, 0) + 1
-            if field is not None:
-                value = account if field == "account" else view.get(field)
-                if value is not None and value not in sig.distinct:
-                    if len(sig.distinct) < DISTINCT_CAP:
-                        sig.distinct.add(value)
-                    else:
-                        sig.distinct_overflow = True
-            if keeps_templates:
-                if sig.templates is None:
-                    sig.templates = TemplateTable()
-                if tkey is None:
-                    tkey = template_key(view.template)  # once per record, shared by the template signals
-                sig.templates.add(view.template, 1, tkey)
-            if len(sig.samples) < SAMPLES:
-                sig.samples.append((path, record.source.line, record_snippet(record)))
+            by_account: dict[tuple[str, str], list[int]] = {}
+            for i in hit:
+                group = by_account.get(akeys[i])
+                if group is None:
+                    by_account[akeys[i]] = [i]
+                else:
+                    group.append(i)
+            values = cols.values(field, hit) if field is not None and field != "account" else None
+            templates = cols.templates if keeps_templates else None
+            for akey, idx in by_account.items():
+                signals = accounts[akey].signals
+                sig = signals.get(index)
+                if sig is None:
+                    sig = signals[index] = SignalState()
+                sig.matched += len(idx)
+                if dims:
+                    _add_in_order(sig.by_sub, _sub_counts(dims, columns, idx))
+                if field is not None:
+                    distinct = sig.distinct
+                    for value in ((akey[1],) if values is None else (values[i] for i in idx)):
+                        if value is not None and value not in distinct:
+                            if len(distinct) < DISTINCT_CAP:
+                                distinct.add(value)
+                            else:
+                                sig.distinct_overflow = True
+                if templates is not None:
+                    table = sig.templates
+                    if table is None:
+                        table = sig.templates = TemplateTable()
+                    for i in idx:
+                        if i not in tkeys:  # once per record, shared by the template signals
+                            tkeys[i] = template_key(templates[i])
+                    found = [tblocks.get(i) for i in idx]
+                    table.add_many([templates[i] for i in idx], [tkeys[i] for i in idx], found)
+                    for i, b in zip(idx, found):
+                        if b is not None:
+                            tblocks[i] = b
+                room = SAMPLES - len(sig.samples)
+                if room > 0:
+                    sig.samples.extend((records[i].source.path, records[i].source.line, record_head(records[i]))
+                                       for i in idx[:room])
 
     def shift_lines(self, path: str, offset: int) -> None:
         """Turn range-local line numbers of `path` into file line numbers."""
@@ -152,3 +176,19 @@ class Accumulator:
         state = dict(self.__dict__)
         state["signals"] = None  # the parent has the signal set; do not ship it back
         return state
+
+
+def _add_in_order(into: dict[Any, int], counts: Counter, cap: int | None = None) -> None:
+    """Add counts (in first-seen order); past `cap` distinct keys, new keys are not counted."""
+    for key, count in counts.items():
+        if key in into:
+            into[key] += count
+        elif cap is None or len(into) < cap:
+            into[key] = count
+
+
+def _sub_counts(dims: tuple[str, ...], columns: dict[str, list[Any]], idx: list[int]) -> Counter:
+    """Counts of the sub-keys of some records: tuples of their day, model and API key, in `dims` order
+    (a dimension other than day and model is the key)."""
+    picked = [columns["day"] if d == "day" else columns["model"] if d == "model" else columns["key"] for d in dims]
+    return Counter(zip(*([column[i] for i in idx] for column in picked)))

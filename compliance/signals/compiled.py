@@ -1,7 +1,7 @@
 """Signals ready to run: ordered by their references, with one RE2 set as the prefilter.
 
-`SignalSet.from_rules(ruleset)` collects the signals of every loaded pack; `matches(record)` says,
-per signal, whether one record shows it. Only signals whose prefilter literal occurs in the
+`SignalSet.from_rules(ruleset)` collects the signals of every loaded pack; `evaluate(records)` says,
+per signal, which records of a batch show it. Only signals whose prefilter literal occurs in the
 record (one pass of an RE2 set over each text field) reach their record condition; signals
 without a prefilter are evaluated on every record and must stay cheap (field tests).
 """
@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from compliance.errors import InputError
-from compliance.signals.conditions import LemmaMatcher, Pred, RecordView, compile_condition
+from compliance.signals.conditions import Columns, LemmaMatcher, Pred, check, compile_condition
 from compliance.signals.spec import Link, SignalSpec
 
 if TYPE_CHECKING:
@@ -47,7 +47,6 @@ class Signal:
 
 def order_signals(sources: list[SignalSource]) -> list[SignalSource]:
     """Sources sorted so that every `{signal: X}` reference is evaluated after X; checks ids."""
-    from compliance.signals.conditions import check
 
     by_id: dict[str, SignalSource] = {}
     refs: dict[str, set[str]] = {}
@@ -88,7 +87,8 @@ class SignalSet:
     _by_literal: list[list[tuple[int, tuple[str, ...]]]] = field(default_factory=list)
     _prefilter: Any = None
     _fields: tuple[str, ...] = ()
-    _steps: list[tuple[int, str, bool, Pred | None]] | None = None
+    _steps: list[tuple[int, str, bool, Pred | None, bool]] | None = None
+    _match_cache: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.sources = order_signals(self.sources)
@@ -139,43 +139,71 @@ class SignalSet:
         found.Compile()
         return found
 
-    def passing_prefilter(self, record: Any) -> set[int]:
-        """Indices of signals whose prefilter literal occurs in one of their fields."""
-        if not self.literals:
-            return set()
+    def _matcher(self) -> Any:
+        """The prefilter's match function: str -> literal indices (or a falsy value)."""
         if self._prefilter is None:
             self._prefilter = self.lemmas.cue = self._compile_prefilter()
-        passing: set[int] = set()
-        match = self._prefilter.Match
-        for name in self._fields:
-            text = getattr(record, name)
-            if not text:
-                continue
-            hits = match(text)
-            if hits:
-                for lit in hits:
-                    for index, fields in self._by_literal[lit]:
-                        if name in fields:
-                            passing.add(index)
-        return passing
+        raw = getattr(self._prefilter, "_set", None)  # the C++ set behind the wrapper: skips a Python call
+        if raw is None:
+            return self._prefilter.Match
+        match = raw.Match
+        return lambda text: match(text.encode("utf-8"))
 
-    def matches(self, record: Any, view: RecordView | None = None) -> tuple[RecordView, list[bool]]:
-        """Per signal, in `signals` order: does this record show it?"""
-        view = view or RecordView(record)
-        passing = self.passing_prefilter(record)
-        out: list[bool] = []
-        matched = view.matched
+    def passing_prefilter(self, c: Columns) -> dict[int, list[int]]:
+        """Per prefiltered signal, the indices of the batch's records holding one of its literals
+        in one of its fields. Values of fields other than the prompt repeat (system prompts), so
+        their matches are cached."""
+        if not self.literals:
+            return {}
+        match = self._matcher()
+        passing: dict[int, set[int]] = {}
+        by_literal = self._by_literal
+        for name in self._fields:
+            cache: dict[str, Any] | None = None if name == "prompt" else self._match_cache
+            for i, text in enumerate(c.col(name)):
+                if not text:
+                    continue
+                if cache is None:
+                    hits = match(text)
+                else:
+                    hits = cache.get(text)
+                    if hits is None:
+                        hits = match(text) or ()
+                        if len(cache) >= 4096:
+                            cache.clear()
+                        cache[text] = hits
+                if hits:
+                    for lit in hits:
+                        for index, fields in by_literal[lit]:
+                            if name in fields:
+                                found = passing.get(index)
+                                if found is None:
+                                    found = passing[index] = set()
+                                found.add(i)
+        return {index: sorted(found) for index, found in passing.items()}
+
+    def evaluate(self, records: list[Any]) -> tuple[Columns, list[list[int]]]:
+        """Per signal, in `signals` order, the indices of the records (in order) that show it."""
+        c = Columns(records, self.lemmas)
         steps = self._steps
         if steps is None:
-            steps = self._steps = [(s.index, s.id, bool(s.spec.prefilter), s.predicate) for s in self.signals]
-        for index, name, prefiltered, predicate in steps:
-            if prefiltered and index not in passing:
-                hit = False
-            else:
-                hit = predicate(view) if predicate is not None else True
-            matched[name] = hit
-            out.append(hit)
-        return view, out
+            referenced: set[str] = set()
+            for src in self.sources:
+                if src.spec.record is not None:
+                    referenced |= check(src.spec.record, src.path, src.line)
+            steps = self._steps = [(s.index, s.id, bool(s.spec.prefilter), s.predicate, s.id in referenced)
+                                   for s in self.signals]
+        passing = self.passing_prefilter(c) if any(step[2] for step in steps) else {}
+        everyone = list(range(c.n))
+        out: list[list[int]] = []
+        for index, name, prefiltered, predicate, referenced_by_others in steps:
+            idx = passing.get(index, []) if prefiltered else everyone
+            if predicate is not None and idx:
+                idx = predicate(c, idx)
+            if referenced_by_others:
+                c.hits[name] = set(idx)
+            out.append(idx)
+        return c, out
 
 
 def load_signals(extra_dirs: list[Path] | None = None, include_bundled: bool = True, root: Path | None = None) -> SignalSet:

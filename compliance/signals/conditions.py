@@ -15,11 +15,13 @@ prompt_chars, response_chars. Lemma tests read the *template* of a text (slot va
 features.py), which keeps the spaCy work per campaign instead of per record.
 
 `check()` validates a condition when a pack is loaded (errors name file and line, no heavy
-imports); `compile_condition()` turns it into a closure over a `RecordView` at scan time.
+imports); `compile_condition()` turns it into a predicate over a batch of records (`Columns`) at
+scan time.
 """
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -31,7 +33,7 @@ PLAIN_FIELDS = ("model", "provider", "endpoint", "status", "format", "account", 
 DERIVED_FIELDS = ("template", "topic", "prompt_words", "prompt_chars", "response_chars")
 TEXT_OPS = ("lemma", "regex", "fuzzy", "contains")
 VALUE_OPS = ("equals", "in", "gte", "gt", "lte", "lt", "exists")
-Pred = Callable[["RecordView"], bool]
+Pred = Callable[["Columns", list[int]], list[int]]  # batch, indices in -> indices that satisfy
 _NUMBERS = (int, float)  # exact types: bool (an int subclass) is not a number here
 _SENTENCE = re.compile(r"(?<=[.!?;:])\s+|\n+")
 # Templates of the non-prompt texts (system prompts repeat; template_of is pure), bounded.
@@ -106,39 +108,61 @@ def check(node: Any, path: str, line: int, signal_ids: set[str] | None = None) -
     return refs
 
 
-class RecordView:
-    """One record as the conditions see it; derived values are computed once, on demand."""
+class Columns:
+    """A batch of records as the conditions see it: per field, one value per record.
 
-    __slots__ = ("record", "_template", "_topic", "_lemmas", "_words", "matched")
+    Plain fields are read into a list on first use; derived ones (template, topic, word counts,
+    lemma labels) are computed on first use and only for the records asked about, so the cost
+    of a test is paid only by records that earlier, cheaper tests let through. `hits` holds, per
+    signal already evaluated on this batch, the set of records that show it.
+    """
 
-    def __init__(self, record: Any) -> None:
-        self.record = record
-        self._template: str | None = None
-        self._topic: Any = False
-        self._lemmas: dict[str, frozenset[str]] = {}
-        self._words = -1
-        self.matched: dict[str, bool] = {}
+    __slots__ = ("records", "n", "lemmas", "hits", "_cols", "_templates", "_topics", "_words")
+
+    def __init__(self, records: list[Any], lemmas: "LemmaMatcher | None" = None) -> None:
+        self.records = records
+        self.n = len(records)
+        self.lemmas = lemmas
+        self.hits: dict[str, set[int]] = {}
+        self._cols: dict[str, list[Any]] = {}
+        self._templates: list[str] | None = None
+        self._topics: dict[int, Any] = {}
+        self._words: dict[int, int] = {}
+
+    def col(self, field: str) -> list[Any]:
+        """Every record's value of a plain field (`params.<key>` included)."""
+        found = self._cols.get(field)
+        if found is None:
+            found = self._cols[field] = _read_column(self.records, field)
+        return found
 
     @property
-    def template(self) -> str:
-        if self._template is None:
-            from compliance.signals.features import template_of
+    def templates(self) -> list[str]:
+        """Every record's prompt template (features.template_of), computed for the whole batch at once."""
+        if self._templates is None:
+            from compliance.signals.features import templates_of
 
-            self._template = template_of(self.record.prompt)
-        return self._template
+            self._templates = templates_of(self.col("prompt"))
+        return self._templates
 
-    @property
-    def topic(self) -> str | None:
-        if self._topic is False:
+    def topic(self, i: int) -> Any:
+        found = self._topics.get(i, False)
+        if found is False:
             from compliance.signals.features import topic_of
 
-            self._topic = topic_of(self.record.prompt)
-        return self._topic  # type: ignore[return-value]
+            found = self._topics[i] = topic_of(self.records[i].prompt)
+        return found
 
-    def text_template(self, field: str) -> str:
+    def prompt_words(self, i: int) -> int:
+        found = self._words.get(i)
+        if found is None:
+            found = self._words[i] = len(self.records[i].prompt[:4000].split())
+        return found
+
+    def text_template(self, field: str, i: int) -> str:
         if field == "prompt":
-            return self.template
-        text = getattr(self.record, field) or ""
+            return self.templates[i]
+        text = getattr(self.records[i], field) or ""
         found = _OTHER_TEMPLATES.get(text)
         if found is None:  # system prompts repeat: their templates are cached (template_of is pure)
             from compliance.signals.features import template_of
@@ -149,78 +173,32 @@ class RecordView:
             _OTHER_TEMPLATES[text] = found
         return found
 
-    def lemma_labels(self, field: str, matcher: "LemmaMatcher") -> frozenset[str]:
-        found = self._lemmas.get(field)
-        if found is None:
-            found = self._lemmas[field] = matcher.template_labels(self.text_template(field))
-        return found
-
-
-    def get(self, field: str) -> Any:
-        getter = _GETTERS.get(field)
-        if getter is not None:
-            return getter(self)
-        r = self.record
-        if field in TEXT_FIELDS or field in ("model", "provider", "endpoint", "status", "format", "usage_in", "usage_out"):
-            return getattr(r, field)
-        if field == "account":
-            return r.account or r.api_key_id
-        if field == "api_key":
-            return r.api_key_id
-        if field.startswith("params."):
-            return r.params.get(field[7:])
+    def values(self, field: str, idx: list[int]) -> Any:
+        """`field` of the records in idx: a list indexed by record (plain fields) or a mapping."""
         if field == "template":
-            return self.template
+            return self.templates
         if field == "topic":
-            return self.topic
+            return {i: self.topic(i) for i in idx}
         if field == "prompt_words":
-            if self._words < 0:
-                self._words = len(r.prompt[:4000].split())
-            return self._words
-        if field == "prompt_chars":
-            return len(r.prompt)
-        if field == "response_chars":
-            return len(r.response)
-        raise KeyError(field)
+            return {i: self.prompt_words(i) for i in idx}
+        return self.col(field)
 
 
-def _words(v: RecordView) -> int:
-    if v._words < 0:
-        v._words = len(v.record.prompt[:4000].split())
-    return v._words
-
-
-# Direct getters for the fields conditions read on every record (same values as `RecordView.get`).
-_GETTERS: dict[str, Callable[[RecordView], Any]] = {
-    "prompt": lambda v: v.record.prompt,
-    "system": lambda v: v.record.system,
-    "response": lambda v: v.record.response,
-    "model": lambda v: v.record.model,
-    "provider": lambda v: v.record.provider,
-    "endpoint": lambda v: v.record.endpoint,
-    "status": lambda v: v.record.status,
-    "format": lambda v: v.record.format,
-    "usage_in": lambda v: v.record.usage_in,
-    "usage_out": lambda v: v.record.usage_out,
-    "account": lambda v: v.record.account or v.record.api_key_id,
-    "api_key": lambda v: v.record.api_key_id,
-    "template": lambda v: v.template,
-    "topic": lambda v: v.topic,
-    "prompt_words": _words,
-    "prompt_chars": lambda v: len(v.record.prompt),
-    "response_chars": lambda v: len(v.record.response),
-}
-
-
-def getter_of(field: str) -> Callable[[RecordView], Any]:
-    """A function returning `view.get(field)`, without the dispatch on the field name."""
-    found = _GETTERS.get(field)
-    if found is not None:
-        return found
-    if field.startswith("params.") and len(field) > 7:
+def _read_column(records: list[Any], field: str) -> list[Any]:
+    if field in TEXT_FIELDS or field in ("model", "provider", "endpoint", "status", "format", "usage_in", "usage_out"):
+        return [getattr(r, field) for r in records]
+    if field == "account":
+        return [r.account or r.api_key_id for r in records]
+    if field == "api_key":
+        return [r.api_key_id for r in records]
+    if field.startswith("params."):
         key = field[7:]
-        return lambda v: v.record.params.get(key)
-    return lambda v: v.get(field)
+        return [r.params.get(key) for r in records]
+    if field == "prompt_chars":
+        return [len(r.prompt) for r in records]
+    if field == "response_chars":
+        return [len(r.response) for r in records]
+    raise KeyError(field)
 
 
 class LemmaMatcher:
@@ -299,45 +277,69 @@ class LemmaMatcher:
 
 
 def _value_test(field: str, op: str, arg: Any) -> Pred:
-    get = getter_of(field)
     if op == "exists":
         want = bool(arg)
-        return lambda v: (get(v) not in (None, "")) is want
+
+        def exists(c: Columns, idx: list[int]) -> list[int]:
+            vals = c.values(field, idx)
+            return [i for i in idx if (vals[i] not in (None, "")) is want]
+        return exists
     if op == "equals":
         folded = arg.casefold() if isinstance(arg, str) else arg
-        return lambda v: (x := get(v)) is not None and (x.casefold() if isinstance(x, str) else x) == folded
+
+        def equals(c: Columns, idx: list[int]) -> list[int]:
+            vals = c.values(field, idx)
+            return [i for i in idx if (x := vals[i]) is not None and (x.casefold() if isinstance(x, str) else x) == folded]
+        return equals
     if op == "in":
         options = {a.casefold() if isinstance(a, str) else a for a in arg}
-        return lambda v: (x := get(v)) is not None and (x.casefold() if isinstance(x, str) else x) in options
-    if op == "gte":
-        return lambda v: type(x := get(v)) in _NUMBERS and x >= arg
-    if op == "gt":
-        return lambda v: type(x := get(v)) in _NUMBERS and x > arg
-    if op == "lte":
-        return lambda v: type(x := get(v)) in _NUMBERS and x <= arg
-    if op == "lt":
-        return lambda v: type(x := get(v)) in _NUMBERS and x < arg
-    raise ValueError(f"unknown value test {op!r}")
+
+        def member(c: Columns, idx: list[int]) -> list[int]:
+            vals = c.values(field, idx)
+            return [i for i in idx if (x := vals[i]) is not None and (x.casefold() if isinstance(x, str) else x) in options]
+        return member
+    compare = {"gte": operator.ge, "gt": operator.gt, "lte": operator.le, "lt": operator.lt}[op]
+
+    def numeric(c: Columns, idx: list[int]) -> list[int]:
+        vals = c.values(field, idx)
+        return [i for i in idx if type(x := vals[i]) in _NUMBERS and compare(x, arg)]
+    return numeric
 
 
 def _text_test(field: str, op: str, arg: Any, lemmas: LemmaMatcher) -> Pred:
-    get = getter_of(field)
     if op == "lemma":
         label = lemmas.add(arg)
-        return lambda v: bool(get(v)) and label in v.lemma_labels(field, lemmas)
+
+        def lemma(c: Columns, idx: list[int]) -> list[int]:
+            vals = c.values(field, idx)
+            labels = lemmas.template_labels
+            return [i for i in idx if vals[i] and label in labels(c.text_template(field, i))]
+        return lemma
     if op == "regex":
         import re2
 
-        pattern = re2.compile(arg)
-        return lambda v: isinstance(x := get(v), str) and pattern.search(x) is not None
+        search = re2.compile(arg).search
+
+        def regex(c: Columns, idx: list[int]) -> list[int]:
+            vals = c.values(field, idx)
+            return [i for i in idx if isinstance(x := vals[i], str) and search(x) is not None]
+        return regex
     if op == "fuzzy":
         from rapidfuzz import fuzz, utils
 
         value, at_least = str(arg["value"]), float(arg.get("at_least", 90))
-        return lambda v: isinstance(x := get(v), str) and bool(x) and fuzz.partial_ratio(
-            value, x, processor=utils.default_process, score_cutoff=at_least) >= at_least
+
+        def fuzzy(c: Columns, idx: list[int]) -> list[int]:
+            vals = c.values(field, idx)
+            return [i for i in idx if isinstance(x := vals[i], str) and bool(x) and fuzz.partial_ratio(
+                value, x, processor=utils.default_process, score_cutoff=at_least) >= at_least]
+        return fuzzy
     needles = [a.casefold() for a in (arg if isinstance(arg, list) else [arg])]
-    return lambda v: isinstance(x := get(v), str) and any(n in x.casefold() for n in needles)
+
+    def contains(c: Columns, idx: list[int]) -> list[int]:
+        vals = c.values(field, idx)
+        return [i for i in idx if isinstance(x := vals[i], str) and any(n in x.casefold() for n in needles)]
+    return contains
 
 
 def cost(node: Any) -> int:
@@ -359,37 +361,66 @@ def cost(node: Any) -> int:
 
 
 def compile_condition(node: Any, lemmas: LemmaMatcher) -> Pred:
-    """A checked condition as a predicate over a RecordView. `all` and `any` try their cheap parts
-    first (the result is the same), so spaCy only sees records the field tests let through."""
+    """A checked condition as a batch predicate: given a batch and some of its record indices (in
+    order), the indices whose records satisfy it. `all` narrows the indices part by part, cheap
+    parts first, and `any` tries each part only on the indices not yet satisfied, so expensive
+    tests (spaCy, rapidfuzz) see only the records the cheap ones let through."""
     if isinstance(node, list):
         node = {"all": node}
     if "all" in node:
         parts = [compile_condition(item, lemmas) for item in sorted(node["all"], key=cost)]
-        if len(parts) == 2:
-            a, b = parts
-            return lambda v: a(v) and b(v)
-        if len(parts) == 3:
-            a, b, c = parts
-            return lambda v: a(v) and b(v) and c(v)
-        return lambda v: all(p(v) for p in parts)
+
+        def all_of(c: Columns, idx: list[int]) -> list[int]:
+            for part in parts:
+                if not idx:
+                    break
+                idx = part(c, idx)
+            return idx
+        return all_of
     if "any" in node:
         parts = [compile_condition(item, lemmas) for item in sorted(node["any"], key=cost)]
-        if len(parts) == 2:
-            a, b = parts
-            return lambda v: a(v) or b(v)
-        return lambda v: any(p(v) for p in parts)
+
+        def any_of(c: Columns, idx: list[int]) -> list[int]:
+            rest, found = idx, set()
+            for part in parts:
+                if not rest:
+                    break
+                hit = part(c, rest)
+                if hit:
+                    found.update(hit)
+                    rest = [i for i in rest if i not in found]
+            return [i for i in idx if i in found] if found else []
+        return any_of
     if "not" in node:
         inner = compile_condition(node["not"], lemmas)
-        return lambda v: not inner(v)
+
+        def none_of(c: Columns, idx: list[int]) -> list[int]:
+            hit = inner(c, idx)
+            if not hit:
+                return idx
+            hit_set = set(hit)
+            return [i for i in idx if i not in hit_set]
+        return none_of
     if "signal" in node:
         name = node["signal"]
-        return lambda v: v.matched.get(name, False)
+
+        def shows(c: Columns, idx: list[int]) -> list[int]:
+            hits = c.hits.get(name)
+            return [i for i in idx if i in hits] if hits else []
+        return shows
     field = node["field"]
     tests = [(_text_test if op in TEXT_OPS else _value_test)(field, op, node[op], *((lemmas,) if op in TEXT_OPS else ()))
              for op in sorted(set(node) - {"field"})]
     if len(tests) == 1:
         return tests[0]
-    return lambda v: all(t(v) for t in tests)
+
+    def every(c: Columns, idx: list[int]) -> list[int]:
+        for test in tests:
+            if not idx:
+                break
+            idx = test(c, idx)
+        return idx
+    return every
 
 
 def costly_ops(node: Any) -> set[str]:

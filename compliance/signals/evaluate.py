@@ -12,7 +12,7 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
-from compliance.signals.accumulate import FUZZY_CUTOFF, AccountState, Sample, TemplateTable
+from compliance.signals.accumulate import FUZZY_CUTOFF, AccountState, Sample, TemplateTable, evidence_snippet
 from compliance.signals.compiled import Signal, SignalSet
 from compliance.signals.features import blocks
 from compliance.signals.spec import Link
@@ -260,4 +260,4 @@ def _evidence(state: AccountState, signals: SignalSet, chosen: dict[str, SignalR
                 picked.append((s.id, sample))
     if not picked:
         picked = [(None, sample) for sample in state.samples[:EVIDENCE_PER_SIGNAL]]
-    return picked
+    return [(signal, (path, line, evidence_snippet(head))) for signal, (path, line, head) in picked]

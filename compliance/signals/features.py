@@ -138,3 +138,76 @@ def blocks(template: str) -> tuple[str, str]:
     between templates that share one, so varied traffic costs no comparisons at all."""
     # the same as splitting on every space and keeping the first/last four words, without the full split
     return " ".join(template.split(" ", 4)[:4]), " ".join(template.rsplit(" ", 4)[-4:])
+
+
+# --- many texts at once --------------------------------------------------------------------
+#
+# `templates_of` gives `[template_of(t) for t in texts]` with a few scans of one joined string
+# instead of some twenty calls per text. Texts are joined with _SEP, which no blanking pattern
+# can cross or consume: URLs, e-mails, quotes and topic values all stop at a line break, and a
+# topic value can't start with the '.' inside _SEP. Only ASCII texts without ``` code fences or
+# _SEP itself (nor ending in its head or starting with its tail, which would make a second
+# separator at the join) take this path (ASCII lower-casing is per character; a fence spans
+# lines); the rest go through template_of one by one. tests/signals/test_template_fast_paths.py compares both.
+
+_SEP = "\n.\n"
+_BULK_MIN = 8
+
+
+def templates_of(texts: list[str]) -> list[str]:
+    """`[template_of(t) for t in texts]`."""
+    out: list[str] = [""] * len(texts)
+    limit = HEAD_CHARS + TAIL_CHARS
+    bulk: list[tuple[int, str]] = []
+    quoted: list[tuple[int, str]] = []  # with a ' that may open a single-quoted span once URLs and e-mails are blanked
+    for i, text in enumerate(texts):
+        if not text:
+            continue
+        if not text.isascii() or "```" in text or _SEP in text or "\0" in text or text.endswith("\n.") or text.startswith(".\n"):
+            out[i] = template_of(text)
+            continue
+        clipped = text if len(text) <= limit else text[:HEAD_CHARS] + " ... " + text[-TAIL_CHARS:]
+        if "'" in clipped:
+            quoted.append((i, clipped))
+        else:
+            bulk.append((i, clipped))
+    for group in (bulk, quoted):
+        if len(group) < _BULK_MIN:
+            for i, _ in group:
+                out[i] = template_of(texts[i])
+            continue
+        templates = _templates_joined([clipped for _, clipped in group])
+        if len(templates) != len(group):  # cannot happen (see _SEP); never pair a text with another's template
+            templates = [template_of(texts[i]) for i, _ in group]
+        for (i, _), template in zip(group, templates):
+            out[i] = template
+    return out
+
+
+def _templates_joined(clipped: list[str]) -> list[str]:
+    t = _SEP.join(clipped).lower()
+    if "://" in t:
+        t = _URL.sub("<url>", t)
+    if "@" in t:
+        t = _EMAIL.sub("<email>", t)
+    t = _quotes(t)  # each text's own choice: the full pattern is right for all, the short one where no ' opens
+    spans = _topic_spans(t)
+    if spans:
+        parts, last = [], 0
+        for start, end in spans:
+            parts.append(t[last:start])
+            parts.append("<topic>")
+            last = end
+        parts.append(t[last:])
+        t = "".join(parts)
+    t = _numbers(t)
+    # `" ".join(piece.split())` for every piece at once: the separators become NUL (no text has
+    # one), every ASCII white-space character a space, runs of spaces one space.
+    data = t.replace(_SEP, "\0").encode("ascii").translate(_SPACES)
+    data = _SPACE_RUNS.sub(b" ", data)
+    return [piece.strip(b" ").decode("ascii") for piece in data.split(b"\0")]
+
+
+# The characters str.split() splits ASCII text on.
+_SPACES = bytes.maketrans(b"\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f", b" " * 9)
+_SPACE_RUNS = re.compile(rb"  +")

@@ -23,7 +23,7 @@ from compliance.sources.logs.partitions import CHUNK_BYTES, Partition, plan, rea
 from compliance.sources.logs.streams import STDIN
 
 PARALLEL_MIN_BYTES = 8 << 20
-TICK = 2000
+BATCH = 2048  # records evaluated together (compliance/signals/collect.py: Accumulator.add_batch)
 
 _worker_signals: SignalSet | None = None
 _worker_counter: Any = None
@@ -46,23 +46,25 @@ class Analysis:
 
 def _read(part: Partition, signals: SignalSet, counter: Any = None, progress: Progress | None = None) -> Accumulator:
     acc = Accumulator(signals)
-    n = 0
+    batch: list[Any] = []
     for record in read_partition(part, acc.stats):
-        acc.add(record)
-        n += 1
-        if n == TICK:
-            if counter is not None:
-                with counter.get_lock():
-                    counter.value += n
-            if progress is not None:
-                progress.advance_records(n)
-            n = 0
-    if counter is not None and n:
-        with counter.get_lock():
-            counter.value += n
-    if progress is not None and n:
-        progress.advance_records(n)
+        batch.append(record)
+        if len(batch) == BATCH:
+            _fold(acc, batch, counter, progress)
+            batch = []
+    _fold(acc, batch, counter, progress)
     return acc
+
+
+def _fold(acc: Accumulator, batch: list[Any], counter: Any, progress: Progress | None) -> None:
+    if not batch:
+        return
+    acc.add_batch(batch)
+    if counter is not None:
+        with counter.get_lock():
+            counter.value += len(batch)
+    if progress is not None:
+        progress.advance_records(len(batch))
 
 
 def _init_worker(signals: SignalSet, counter: Any) -> None:

@@ -6,7 +6,7 @@ import random
 
 from compliance.signals import features
 from compliance.signals.compiled import load_signals
-from compliance.signals.conditions import RecordView
+from compliance.signals.conditions import Columns
 
 
 def test_quote_blanking_matches_the_full_pattern() -> None:
@@ -21,7 +21,7 @@ def test_quote_blanking_matches_the_full_pattern() -> None:
 def test_template_label_cache_matches_uncached_labels() -> None:
     signals = load_signals()
     lemmas = signals.lemmas
-    signals.passing_prefilter(type("R", (), {"prompt": "x", "system": "", "response": ""})())  # sets the cue set
+    signals._matcher()  # compiles the prefilter, which is also the cue set
     assert lemmas.cue is not None
     texts = ["Generate 5 diverse training examples about <topic>. Each must be unique.",
              "Rate this answer on a scale of 1 to 10. Output only the score.",
@@ -33,6 +33,46 @@ def test_template_label_cache_matches_uncached_labels() -> None:
 
 def test_system_template_cache_is_the_template() -> None:
     record = type("R", (), {"prompt": "p", "system": 'You write "quoted" data for 12 users.', "response": ""})()
-    view = RecordView(record)
-    assert view.text_template("system") == features.template_of(record.system)
-    assert RecordView(record).text_template("system") == features.template_of(record.system)
+    assert Columns([record]).text_template("system", 0) == features.template_of(record.system)
+    assert Columns([record, record]).text_template("system", 1) == features.template_of(record.system)
+
+
+def _fuzz_texts(seed: int, count: int) -> list[str]:
+    pieces = ["write", "about", "About ", "regarding ", "topic: ", "subject:", " on the topic of ", "related to ", "x", "y",
+              " ", "  ", "\n", "\t", ".", ",", "?", "(", '"', "'", "'s", "don't", " 'quoted words' ", '"a b"', "“q”",
+              "é", "Σ", "İ", "12", "007", "3.5", "http://a.b/c?d=1", "https://x.io", "me@ex.com", "a@b", "```code```",
+              "```", "\n.\n", ".\n", "\n.", "...", "ABC", "Q&A", "—", "data set", "step by step", "\u00a0", "\x1c",
+              "\r", "\x0b", "\x85", "domain:", "concerning ", "a'", "'b", "\x00"]
+    rng = random.Random(seed)
+    texts = []
+    for _ in range(count):
+        n = rng.choice((0, 1, 3, 8, 20, 60, 200))
+        texts.append("".join(rng.choice(pieces) for _ in range(n)))
+    return texts
+
+
+def test_templates_of_matches_template_of() -> None:
+    """The joined-string path gives each text's own template, in every batch size and mix."""
+    for seed in range(40):
+        texts = _fuzz_texts(seed, 300)
+        assert features.templates_of(texts) == [features.template_of(t) for t in texts]
+        ascii_only = [t for t in texts if t.isascii() and "```" not in t]
+        assert features.templates_of(ascii_only) == [features.template_of(t) for t in ascii_only]
+    for size in (0, 1, 7, 8, 9):
+        texts = _fuzz_texts(99, size)
+        assert features.templates_of(texts) == [features.template_of(t) for t in texts]
+
+
+def test_templates_of_on_generated_logs() -> None:
+    import json
+
+    from .conftest import loggen
+
+    gen = loggen()
+    rng = random.Random(3)
+    prompts = []
+    for index in range(3000):
+        kind = rng.choice(["app", "eval", "gen", "rotation"])
+        line = json.loads(gen._line(rng, index, f"org-{kind}-01", kind, rng.randint(1, 3)))
+        prompts.append(line["request"]["messages"][-1]["content"])
+    assert features.templates_of(prompts) == [features.template_of(p) for p in prompts]
