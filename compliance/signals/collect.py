@@ -33,8 +33,7 @@ class Accumulator:
         self._sub_dims = sorted(signals.sub_dims())
         self._by_sub = {i: spec.aggregate.sub_dims for i, spec in enumerate(specs) if spec.aggregate.sub_dims}
         self._distinct = {i: spec.aggregate.field for i, spec in enumerate(specs) if spec.aggregate.metric == "distinct"}
-        self._templates = {i for i, spec in enumerate(specs)
-                           if spec.aggregate.metric == "near_duplicate_share" or spec.aggregate.link is not None}
+        self._templates = {s.index for s in signals.signals if signals.keeps_templates(s)}
         # per signal, in order: (index, sub dims or None, distinct field or None, keeps templates)
         self._plan = [(i, self._by_sub.get(i), self._distinct.get(i), i in self._templates) for i in range(len(specs))]
 

@@ -104,6 +104,12 @@ class SignalSet:
                     self._by_literal.append([])
                 self._by_literal[index_of[lit]].append((index, tuple(src.spec.prefilter_fields)))
         self._fields = tuple(sorted({f for s in self.sources if s.spec.prefilter for f in s.spec.prefilter_fields}))
+        metrics = {s.spec.id: s.spec.aggregate.metric for s in self.sources}
+        for src in self.sources:
+            link = src.spec.aggregate.link
+            if link is not None and link.templates_of is not None and metrics.get(link.templates_of) != "near_duplicate_share":
+                raise InputError(src.path, src.line, f"{src.spec.id}: link.templates_of names {link.templates_of!r}, "
+                                                     "which is not a signal with metric near_duplicate_share")
 
     @classmethod
     def from_rules(cls, rules: "RuleSet") -> "SignalSet":
@@ -118,11 +124,22 @@ class SignalSet:
 
     @property
     def link(self) -> tuple[int, Link] | None:
-        """The signal (index, link settings) whose templates link accounts into clusters."""
+        """(index of the signal whose template tables link accounts into clusters, link settings)."""
         for signal in self.signals:
-            if signal.spec.aggregate.link is not None:
-                return signal.index, signal.spec.aggregate.link
+            link = signal.spec.aggregate.link
+            if link is not None:
+                if link.templates_of is not None:
+                    return self.index_of(link.templates_of), link
+                return signal.index, link
         return None
+
+    def index_of(self, signal_id: str) -> int:
+        return next(s.index for s in self.signals if s.id == signal_id)
+
+    def keeps_templates(self, signal: Signal) -> bool:
+        """Whether a signal keeps prompt-template tables of its records."""
+        agg = signal.spec.aggregate
+        return agg.metric == "near_duplicate_share" or (agg.link is not None and agg.link.templates_of is None)
 
     def sub_dims(self) -> set[tuple[str, ...]]:
         return {s.spec.aggregate.sub_dims for s in self.signals if s.spec.aggregate.sub_dims}

@@ -236,6 +236,11 @@ class LemmaMatcher:
         self._by_template[template] = (cue, found)
         return found
 
+    @property
+    def loaded(self) -> bool:
+        """True once spaCy and the matchers are built (the first lemma test that needed them)."""
+        return self._built is not None
+
     def add(self, patterns: list[Any]) -> str:
         label = f"L{len(self._patterns)}"
         self._patterns[label] = list(patterns)

@@ -36,6 +36,9 @@ class Link(_Strict):
 
     min_shared: int = Field(default=3, ge=1, description="Templates two accounts must share.")
     min_overlap: float = Field(default=0.5, gt=0, le=1, description="Shared templates / templates of the smaller account.")
+    templates_of: str | None = Field(
+        default=None, description="Link by the template tables another signal keeps (one with metric near_duplicate_share) "
+                                  "instead of a second table of this signal's own records: half the template work per record.")
 
 
 class Aggregate(_Strict):

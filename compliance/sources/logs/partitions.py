@@ -23,7 +23,7 @@ from .readers.openai_chat import fast_decode as _openai_chat_fast
 from .records import LogRecord, ReadStats, SourceRef
 from .streams import GZIP_MAGIC, STDIN, ZSTD_MAGIC, _loads_line, _not_object, _reason, iter_items, open_stream
 
-CHUNK_BYTES = 16 << 20
+CHUNK_BYTES = 32 << 20
 # Per-format fast decoders (raw line -> record): the same record as json.loads and the reader give
 # for the usual line shape, None otherwise.
 _FAST_PARSERS = {_OPENAI_CHAT: _openai_chat_fast}
