@@ -91,13 +91,17 @@ class TemplateTable:
             alias = self.alias  # eviction rebuilds it
 
     def _similar(self, template: str, keys_of: tuple[str, str] | None = None) -> int | None:
+        first, last = keys_of or blocks(template)
+        by_block = self.by_block
+        if first not in by_block and last not in by_block:
+            return None  # the usual case for varied traffic: nothing to compare with
         from rapidfuzz.fuzz import ratio
 
         seen: set[int] = set()
         n = len(template)
         reps = self.reps
-        for block in keys_of or blocks(template):
-            for key in self.by_block.get(block, ()):
+        for block in (first, last):
+            for key in by_block.get(block, ()):
                 if key in seen:
                     continue
                 seen.add(key)

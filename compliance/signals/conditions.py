@@ -126,7 +126,7 @@ class Columns:
         self.hits: dict[str, set[int]] = {}
         self._cols: dict[str, list[Any]] = {}
         self._templates: list[str] | None = None
-        self._topics: dict[int, Any] = {}
+        self._topics: dict[int, str | None] = {}
         self._words: dict[int, int] = {}
 
     def col(self, field: str) -> list[Any]:
@@ -145,19 +145,26 @@ class Columns:
             self._templates = templates_of(self.col("prompt"))
         return self._templates
 
-    def topic(self, i: int) -> Any:
-        found = self._topics.get(i, False)
-        if found is False:
-            from compliance.signals.features import topic_of
+    def topics(self, idx: list[int]) -> dict[int, Any]:
+        """The prompt topics (features.topic_of) of the records in idx, computed together."""
+        topics = self._topics
+        missing = [i for i in idx if i not in topics]
+        if missing:
+            from compliance.signals.features import topics_of
 
-            found = self._topics[i] = topic_of(self.records[i].prompt)
-        return found
+            records = self.records
+            topics.update(zip(missing, topics_of([records[i].prompt for i in missing])))
+        return topics
 
-    def prompt_words(self, i: int) -> int:
-        found = self._words.get(i)
-        if found is None:
-            found = self._words[i] = len(self.records[i].prompt[:4000].split())
-        return found
+    def prompt_words(self, idx: list[int]) -> dict[int, int]:
+        from compliance.signals.features import word_count
+
+        words = self._words
+        records = self.records
+        for i in idx:
+            if i not in words:
+                words[i] = word_count(records[i].prompt[:4000])
+        return words
 
     def text_template(self, field: str, i: int) -> str:
         if field == "prompt":
@@ -178,9 +185,9 @@ class Columns:
         if field == "template":
             return self.templates
         if field == "topic":
-            return {i: self.topic(i) for i in idx}
+            return self.topics(idx)
         if field == "prompt_words":
-            return {i: self.prompt_words(i) for i in idx}
+            return self.prompt_words(idx)
         return self.col(field)
 
 

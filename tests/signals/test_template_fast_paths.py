@@ -76,3 +76,18 @@ def test_templates_of_on_generated_logs() -> None:
         line = json.loads(gen._line(rng, index, f"org-{kind}-01", kind, rng.randint(1, 3)))
         prompts.append(line["request"]["messages"][-1]["content"])
     assert features.templates_of(prompts) == [features.template_of(p) for p in prompts]
+
+
+def test_topics_of_matches_topic_of() -> None:
+    for seed in range(40):
+        texts = _fuzz_texts(seed, 300)
+        assert features.topics_of(texts) == [features.topic_of(t) for t in texts]
+    for size in (0, 1, 7, 8, 9):
+        texts = _fuzz_texts(7, size)
+        assert features.topics_of(texts) == [features.topic_of(t) for t in texts]
+
+
+def test_word_count_is_split_length() -> None:
+    for seed in range(20):
+        for text in _fuzz_texts(seed, 200) + ["", " ", "a", " a", "a ", "a  b\tc\n\x1cd\x85e"]:
+            assert features.word_count(text) == len(text.split()), repr(text)

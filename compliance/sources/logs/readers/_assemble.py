@@ -42,13 +42,13 @@ NO_ENV = Env()
 
 # --- identity ------------------------------------------------------------------------------
 
-_RAW_KEY_PREFIXES = ("sk-", "sk_", "AIza", "xai-", "gsk_", "pk-lf-", "sk-lf-")
+RAW_KEY_PREFIXES = ("sk-", "sk_", "AIza", "xai-", "gsk_", "pk-lf-", "sk-lf-")
 
 
 def key_id(value: object, what: str = "api_key_id") -> str | None:
     """A key id or hash; anything that looks like a raw secret key is replaced by its hash."""
     text = opt_str(value, what)
-    if text and text.startswith(_RAW_KEY_PREFIXES):
+    if text and text.startswith(RAW_KEY_PREFIXES):
         return "sha256:" + hashlib.sha256(text.encode()).hexdigest()[:16]
     return text
 

@@ -139,10 +139,13 @@ READER = Reader(NAME, detect, parse)
 # check below, and `fast_decode` returns None: the caller then runs json.loads and the general
 # reader, so records, errors and skip reasons are always exactly the reader's.
 
+from datetime import UTC, datetime  # noqa: E402
+
 import msgspec  # noqa: E402
 from msgspec.structs import astuple  # noqa: E402
 
 from ._common import PARAM_TABLE, _coerce  # noqa: E402
+from ._assemble import RAW_KEY_PREFIXES  # noqa: E402
 
 _UNSET: object = msgspec.UNSET
 
@@ -277,10 +280,22 @@ def _from_envelope(env: _Envelope, path: str, line: int) -> LogRecord | None:
                     if max_tokens > 1:
                         return None  # params_from keeps the first in the request's key order, which a struct loses
                 params[name] = _coerce(value, kind, key)
-    ts = timestamp(env.timestamp)
-    account = opt_str(env.account, "account")
-    api_key_id = key_id(env.api_key_id)
-    endpoint = opt_str(env.endpoint, "endpoint")
+    ts = env.timestamp
+    if type(ts) is str and ts:
+        ts = datetime.fromisoformat(ts)  # the usual ISO text; timestamp() handles the rest (same values)
+        if ts.tzinfo is not UTC:
+            ts = ts.replace(tzinfo=UTC) if ts.tzinfo is None else ts.astimezone(UTC)
+    else:
+        ts = timestamp(ts)
+    account = env.account
+    if type(account) is not str:
+        account = opt_str(account, "account")
+    api_key_id = env.api_key_id
+    if type(api_key_id) is not str or api_key_id.startswith(RAW_KEY_PREFIXES):
+        api_key_id = key_id(api_key_id)
+    endpoint = env.endpoint
+    if type(endpoint) is not str:
+        endpoint = opt_str(endpoint, "endpoint")
     model = resp.model or req.model
     provider = _PROVIDERS.get(model, _UNSET)
     if provider is _UNSET:
