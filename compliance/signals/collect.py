@@ -102,7 +102,7 @@ class Accumulator:
                 else:
                     group.append(i)
             values = cols.values(field, hit) if field is not None and field != "account" else None
-            templates = cols.templates if keeps_templates else None
+            templates = cols.templates(hit) if keeps_templates else None
             for akey, idx in by_account.items():
                 signals = accounts[akey].signals
                 sig = signals.get(index)

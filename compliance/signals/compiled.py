@@ -89,6 +89,7 @@ class SignalSet:
     _fields: tuple[str, ...] = ()
     _steps: list[tuple[int, str, bool, Pred | None, bool]] | None = None
     _match_cache: dict[str, Any] = field(default_factory=dict)
+    _match: Any = None
 
     def __post_init__(self) -> None:
         self.sources = order_signals(self.sources)
@@ -160,11 +161,14 @@ class SignalSet:
         """The prefilter's match function: str -> literal indices (or a falsy value)."""
         if self._prefilter is None:
             self._prefilter = self.lemmas.cue = self._compile_prefilter()
-        raw = getattr(self._prefilter, "_set", None)  # the C++ set behind the wrapper: skips a Python call
-        if raw is None:
-            return self._prefilter.Match
-        match = raw.Match
-        return lambda text: match(text.encode("utf-8"))
+            raw = getattr(self._prefilter, "_set", None)  # the C++ set behind the wrapper: skips a Python call
+            if raw is None:
+                self._match = self._prefilter.Match
+            else:
+                match = raw.Match
+                self._match = lambda text: match(text.encode("utf-8"))
+            self.lemmas.cue_match = self._match
+        return self._match
 
     def passing_prefilter(self, c: Columns) -> dict[int, list[int]]:
         """Per prefiltered signal, the indices of the batch's records holding one of its literals

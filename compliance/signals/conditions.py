@@ -125,7 +125,7 @@ class Columns:
         self.lemmas = lemmas
         self.hits: dict[str, set[int]] = {}
         self._cols: dict[str, list[Any]] = {}
-        self._templates: list[str] | None = None
+        self._templates: list[str | None] | None = None
         self._topics: dict[int, str | None] = {}
         self._words: dict[int, int] = {}
 
@@ -136,14 +136,20 @@ class Columns:
             found = self._cols[field] = _read_column(self.records, field)
         return found
 
-    @property
-    def templates(self) -> list[str]:
-        """Every record's prompt template (features.template_of), computed for the whole batch at once."""
-        if self._templates is None:
+    def templates(self, idx: list[int]) -> list[str | None]:
+        """Prompt templates (features.template_of), indexed by record: those of the records in idx
+        are computed, together, the first time any of them is asked for."""
+        found = self._templates
+        if found is None:
+            found = self._templates = [None] * self.n
+        missing = [i for i in idx if found[i] is None]
+        if missing:
             from compliance.signals.features import templates_of
 
-            self._templates = templates_of(self.col("prompt"))
-        return self._templates
+            records = self.records
+            for i, template in zip(missing, templates_of([records[i].prompt for i in missing])):
+                found[i] = template
+        return found
 
     def topics(self, idx: list[int]) -> dict[int, Any]:
         """The prompt topics (features.topic_of) of the records in idx, computed together."""
@@ -168,7 +174,7 @@ class Columns:
 
     def text_template(self, field: str, i: int) -> str:
         if field == "prompt":
-            return self.templates[i]
+            return self.templates([i])[i]  # type: ignore[return-value]
         text = getattr(self.records[i], field) or ""
         found = _OTHER_TEMPLATES.get(text)
         if found is None:  # system prompts repeat: their templates are cached (template_of is pure)
@@ -183,7 +189,7 @@ class Columns:
     def values(self, field: str, idx: list[int]) -> Any:
         """`field` of the records in idx: a list indexed by record (plain fields) or a mapping."""
         if field == "template":
-            return self.templates
+            return self.templates(idx)
         if field == "topic":
             return self.topics(idx)
         if field == "prompt_words":
@@ -219,13 +225,15 @@ class LemmaMatcher:
         self._cache: dict[str, frozenset[str]] = {}
         self._by_template: dict[str, tuple[Any, frozenset[str]]] = {}  # template -> (cue, labels(cue_text(template)))
         self.cue: Any = None  # set by SignalSet: the prefilter's RE2 set, to keep only sentences with a cue
+        self.cue_match: Callable[[str], Any] | None = None  # and its match function (str -> literal indices)
 
     def cue_text(self, text: str) -> str:
         """The sentences of `text` holding a prefilter literal: cues sit in the instructions, and the
         slot-filled rest (questions, documents) would only make every text, and the cache key, unique."""
-        if self.cue is None or len(text) < 80:
+        match = self.cue_match
+        if match is None or len(text) < 80:
             return text
-        kept = [s for s in _SENTENCE.split(text) if s and self.cue.Match(s)]
+        kept = [s for s in _SENTENCE.split(text) if s and match(s)]
         return " ".join(kept) if kept else text
 
     def template_labels(self, template: str) -> frozenset[str]:
@@ -285,7 +293,7 @@ class LemmaMatcher:
         return found
 
     def __getstate__(self) -> dict[str, Any]:
-        return {"_patterns": self._patterns, "_built": None, "_cache": {}, "_by_template": {}, "cue": None}
+        return {"_patterns": self._patterns, "_built": None, "_cache": {}, "_by_template": {}, "cue": None, "cue_match": None}
 
 
 def _value_test(field: str, op: str, arg: Any) -> Pred:
@@ -324,6 +332,8 @@ def _text_test(field: str, op: str, arg: Any, lemmas: LemmaMatcher) -> Pred:
 
         def lemma(c: Columns, idx: list[int]) -> list[int]:
             vals = c.values(field, idx)
+            if field == "prompt":
+                c.templates(idx)  # all at once, before text_template asks one by one
             labels = lemmas.template_labels
             return [i for i in idx if vals[i] and label in labels(c.text_template(field, i))]
         return lemma

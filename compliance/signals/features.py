@@ -217,10 +217,11 @@ def templates_of(texts: list[str]) -> list[str]:
     for i, text in enumerate(texts):
         if not text:
             continue
-        if not _joinable(text):
+        if not (text.isascii() and "```" not in text and _SEP not in text and "\0" not in text
+                and not text.endswith("\n.") and not text.startswith(".\n")):  # _joinable, inlined: once per record
             out[i] = template_of(text)
             continue
-        clipped = _clipped(text)
+        clipped = text if len(text) <= HEAD_CHARS + TAIL_CHARS else text[:HEAD_CHARS] + " ... " + text[-TAIL_CHARS:]
         if "'" in clipped:
             quoted.append((i, clipped))
         else:
