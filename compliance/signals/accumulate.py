@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from compliance.redact import snippet
-from compliance.signals.features import blocks, template_key
+from compliance.signals.features import blocks
 
 SAMPLES = 3
 DISTINCT_CAP = 4096
@@ -29,107 +29,102 @@ UNKNOWN = "(unknown)"
 class TemplateTable:
     """Counts of prompt templates, near-duplicates merged with rapidfuzz, at most CAP entries.
 
-    A template's exact key is tried first; otherwise only templates sharing its first or last
-    four words are compared (`fuzz.ratio` ≥ FUZZY_CUTOFF). When full, templates seen once are
-    evicted (counted in `evicted`); if all recur, new ones only count in `overflow`.
+    A template is its own key (a str hashes once and compares fast); an unseen one is compared
+    only with templates sharing its first or last four words (`fuzz.ratio` ≥ FUZZY_CUTOFF), and
+    counts for the first that is close enough. When full, templates seen once are evicted
+    (counted in `evicted`); if all recur, new ones only count in `overflow`.
     """
 
     CAP = 512
 
-    __slots__ = ("counts", "reps", "alias", "by_block", "evicted", "overflow")
+    __slots__ = ("counts", "alias", "by_block", "evicted", "overflow")
 
     def __init__(self) -> None:
-        self.counts: dict[int, int] = {}
-        self.reps: dict[int, str] = {}
-        self.alias: dict[int, int] = {}
-        self.by_block: dict[str, list[int]] = {}
+        self.counts: dict[str, int] = {}  # kept template -> records
+        self.alias: dict[str, str] = {}  # template -> the kept near-duplicate it counts for
+        self.by_block: dict[str, list[str]] = {}
         self.evicted = 0
         self.overflow = 0
 
-    def add(self, template: str, n: int = 1, key: int | None = None, keys_of: tuple[str, str] | None = None) -> None:
-        key = template_key(template) if key is None else key
+    def add(self, template: str, n: int = 1, keys_of: tuple[str, str] | None = None) -> None:
         counts = self.counts
-        if key in counts:
-            counts[key] += n
+        if template in counts:
+            counts[template] += n
             return
-        entry = self.alias.get(key)
+        entry = self.alias.get(template)
         if entry is None:
             keys_of = keys_of or blocks(template)
             entry = self._similar(template, keys_of)
             if entry is not None and len(self.alias) < 2 * self.CAP:
-                self.alias[key] = entry
+                self.alias[template] = entry
         if entry is not None:
             counts[entry] += n
             return
         if len(counts) >= self.CAP and not self._evict():
             self.overflow += n
             return
-        self.counts[key] = n
-        self.reps[key] = template
+        counts[template] = n
         for block in keys_of or blocks(template):
-            keys = self.by_block.setdefault(block, [])
-            if len(keys) < BLOCK_CAP:
-                keys.append(key)
+            kept = self.by_block.setdefault(block, [])
+            if len(kept) < BLOCK_CAP:
+                kept.append(template)
 
-    def add_many(self, templates: list[str], keys: list[int], blocks_of: list[tuple[str, str] | None]) -> None:
-        """`add(t, 1, k)` for each template in order; `blocks_of[j]` caches blocks(templates[j])
+    def add_many(self, templates: list[str], blocks_of: list[tuple[str, str] | None]) -> None:
+        """`add(t)` for each template in order; `blocks_of[j]` caches blocks(templates[j])
         (None = not computed yet; filled in here, so other tables can reuse it)."""
         counts = self.counts
         alias = self.alias
-        for j, key in enumerate(keys):
-            if key in counts:
-                counts[key] += 1
+        for j, template in enumerate(templates):
+            if template in counts:
+                counts[template] += 1
                 continue
-            entry = alias.get(key)
+            entry = alias.get(template)
             if entry is not None:
                 counts[entry] += 1
                 continue
             keys_of = blocks_of[j]
             if keys_of is None:
-                keys_of = blocks_of[j] = blocks(templates[j])
-            self.add(templates[j], 1, key, keys_of)
+                keys_of = blocks_of[j] = blocks(template)
+            self.add(template, 1, keys_of)
             alias = self.alias  # eviction rebuilds it
 
-    def _similar(self, template: str, keys_of: tuple[str, str] | None = None) -> int | None:
+    def _similar(self, template: str, keys_of: tuple[str, str] | None = None) -> str | None:
         first, last = keys_of or blocks(template)
         by_block = self.by_block
         if first not in by_block and last not in by_block:
             return None  # the usual case for varied traffic: nothing to compare with
         from rapidfuzz.fuzz import ratio
 
-        seen: set[int] = set()
+        seen: set[str] = set()
         n = len(template)
-        reps = self.reps
         for block in (first, last):
-            for key in by_block.get(block, ()):
-                if key in seen:
+            for rep in by_block.get(block, ()):
+                if rep in seen:
                     continue
-                seen.add(key)
-                rep = reps[key]
+                seen.add(rep)
                 m = len(rep)
                 # ratio = 100 * (1 - indel / (n + m)) and indel >= |n - m|: a length gap over
                 # (100 - FUZZY_CUTOFF)% of n + m cannot reach the cutoff, so skip the call.
                 if abs(n - m) * 100 > (100 - FUZZY_CUTOFF) * (n + m):
                     continue
                 if ratio(template, rep, score_cutoff=FUZZY_CUTOFF):
-                    return key
+                    return rep
         return None
 
     def _evict(self) -> bool:
-        gone = {k for k, c in self.counts.items() if c == 1}
+        gone = {t for t, c in self.counts.items() if c == 1}
         if not gone:
             return False
         self.evicted += len(gone)
-        for key in gone:
-            del self.counts[key]
-            del self.reps[key]
+        for template in gone:
+            del self.counts[template]
         self.alias = {k: v for k, v in self.alias.items() if v not in gone}
-        self.by_block = {b: kept for b, keys in self.by_block.items() if (kept := [k for k in keys if k not in gone])}
+        self.by_block = {b: kept for b, reps in self.by_block.items() if (kept := [t for t in reps if t not in gone])}
         return True
 
     def merge(self, other: "TemplateTable") -> None:
-        for key, count in other.counts.items():
-            self.add(other.reps[key], count, key)
+        for template, count in other.counts.items():
+            self.add(template, count)
         self.evicted += other.evicted
         self.overflow += other.overflow
 

@@ -17,7 +17,6 @@ from compliance.signals.accumulate import (
     record_head,
 )
 from compliance.signals.compiled import SignalSet
-from compliance.signals.features import template_key
 from compliance.sources.logs import STATUS_ERROR, STATUS_UNMATCHED, LogRecord, ReadStats
 
 
@@ -89,7 +88,6 @@ class Accumulator:
                 state.samples.extend((records[i].source.path, records[i].source.line, record_head(records[i]))
                                      for i in idx[:room])
         cols, hits = self.signals.evaluate(records)
-        tkeys: dict[int, int] = {}
         tblocks: dict[int, Any] = {}  # record -> blocks of its template, once computed
         for (index, dims, field, keeps_templates), hit in zip(self._plan, hits):
             if not hit:
@@ -123,11 +121,8 @@ class Accumulator:
                     table = sig.templates
                     if table is None:
                         table = sig.templates = TemplateTable()
-                    for i in idx:
-                        if i not in tkeys:  # once per record, shared by the template signals
-                            tkeys[i] = template_key(templates[i])
                     found = [tblocks.get(i) for i in idx]
-                    table.add_many([templates[i] for i in idx], [tkeys[i] for i in idx], found)
+                    table.add_many([templates[i] for i in idx], found)  # type: ignore[misc]
                     for i, b in zip(idx, found):
                         if b is not None:
                             tblocks[i] = b

@@ -123,26 +123,26 @@ def _shared_templates(accounts: dict[tuple[str, str], AccountState], index: int)
     from rapidfuzz import fuzz
 
     sizes: dict[tuple[str, str], int] = {}
-    by_block: dict[tuple[str, str], list[tuple[tuple[str, str], int, str]]] = {}
+    by_block: dict[tuple[str, str], list[tuple[tuple[str, str], str]]] = {}
     for key in sorted(accounts):
         sig = accounts[key].signals.get(index)
         if sig is None or sig.templates is None or not sig.templates.counts:
             continue
         sizes[key] = len(sig.templates.counts)
-        for tkey, rep in sig.templates.reps.items():
+        for rep in sig.templates.counts:
             for block in blocks(rep):
                 entries = by_block.setdefault((key[0], block), [])
                 if len(entries) < MAX_ACCOUNTS_PER_TEMPLATE:
-                    entries.append((key, tkey, rep))
-    left: dict[tuple[tuple[str, str], tuple[str, str]], set[int]] = {}
-    right: dict[tuple[tuple[str, str], tuple[str, str]], set[int]] = {}
+                    entries.append((key, rep))
+    left: dict[tuple[tuple[str, str], tuple[str, str]], set[str]] = {}
+    right: dict[tuple[tuple[str, str], tuple[str, str]], set[str]] = {}
     for entries in by_block.values():
-        for i, (a, ka, ra) in enumerate(entries):
-            for b, kb, rb in entries[i + 1:]:
+        for i, (a, ra) in enumerate(entries):
+            for b, rb in entries[i + 1:]:
                 if a == b:
                     continue
-                pair, (ka2, kb2) = ((a, b), (ka, kb)) if a < b else ((b, a), (kb, ka))
-                if ka == kb or fuzz.ratio(ra, rb, score_cutoff=FUZZY_CUTOFF):
+                pair, (ka2, kb2) = ((a, b), (ra, rb)) if a < b else ((b, a), (rb, ra))
+                if ra == rb or fuzz.ratio(ra, rb, score_cutoff=FUZZY_CUTOFF):
                     left.setdefault(pair, set()).add(ka2)
                     right.setdefault(pair, set()).add(kb2)
     return sizes, {pair: min(len(keys), len(right[pair])) for pair, keys in left.items()}

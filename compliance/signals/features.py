@@ -8,7 +8,6 @@ first MAX_CHARS characters are read, so the cost per record is bounded.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from bisect import bisect_right
 
@@ -127,11 +126,6 @@ def template_of(text: str) -> str:
         t = "".join(parts)
     t = _numbers(t)
     return " ".join(t.split())
-
-
-def template_key(template: str) -> int:
-    """A stable 64-bit key for a template (the same in every process, unlike hash())."""
-    return int.from_bytes(hashlib.blake2b(template.encode("utf-8", "replace"), digest_size=8).digest(), "big")
 
 
 def blocks(template: str) -> tuple[str, str]:
