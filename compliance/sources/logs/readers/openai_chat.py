@@ -144,7 +144,7 @@ from datetime import UTC, datetime  # noqa: E402
 import msgspec  # noqa: E402
 from msgspec.structs import astuple  # noqa: E402
 
-from ._common import PARAM_TABLE, _coerce  # noqa: E402
+from ._common import BOOL, FLOAT, INT, PARAM_TABLE, _coerce  # noqa: E402
 from ._assemble import RAW_KEY_PREFIXES  # noqa: E402
 
 _UNSET: object = msgspec.UNSET
@@ -210,6 +210,8 @@ _DECODE = msgspec.json.Decoder(_Envelope).decode
 _FIRST_PARAM = _Request.__struct_fields__.index("temperature")
 _PARAM_KEYS = _Request.__struct_fields__[_FIRST_PARAM:]
 _PARAMS_NEEDED = len(_PARAM_KEYS)  # fewer None values than this: some parameter is set
+_PARAM_SPECS = tuple(PARAM_TABLE[key] for key in _PARAM_KEYS)
+_EXACT = 2 ** 53  # ints below this survive _coerce's float round trip unchanged
 _PROVIDERS: dict[str | None, str | None] = {}
 
 
@@ -272,14 +274,18 @@ def _from_envelope(env: _Envelope, path: str, line: int) -> LogRecord | None:
     values = astuple(req)[_FIRST_PARAM:]
     if values.count(None) < _PARAMS_NEEDED:
         max_tokens = 0
-        for key, value in zip(_PARAM_KEYS, values):
+        for key, (name, kind), value in zip(_PARAM_KEYS, _PARAM_SPECS, values):
             if value is not None:
-                name, kind = PARAM_TABLE[key]
                 if name == "max_tokens":
                     max_tokens += 1
                     if max_tokens > 1:
                         return None  # params_from keeps the first in the request's key order, which a struct loses
-                params[name] = _coerce(value, kind, key)
+                vtype = type(value)
+                if (vtype is float and kind == FLOAT) or (vtype is bool and kind == BOOL) \
+                        or (vtype is int and kind == INT and -_EXACT < value < _EXACT):
+                    params[name] = value  # what _coerce returns for these
+                else:
+                    params[name] = _coerce(value, kind, key)
     ts = env.timestamp
     if type(ts) is str and ts:
         ts = datetime.fromisoformat(ts)  # the usual ISO text; timestamp() handles the rest (same values)
