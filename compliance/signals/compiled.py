@@ -168,6 +168,7 @@ class SignalSet:
                 match = raw.Match
                 self._match = lambda text: match(text.encode("utf-8"))
             self.lemmas.cue_match = self._match
+            self.lemmas.cue_literals = self.literals
         return self._match
 
     def passing_prefilter(self, c: Columns) -> dict[int, list[int]]:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import operator
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -226,6 +227,7 @@ class LemmaMatcher:
         self._by_template: dict[str, tuple[Any, frozenset[str]]] = {}  # template -> (cue, labels(cue_text(template)))
         self.cue: Any = None  # set by SignalSet: the prefilter's RE2 set, to keep only sentences with a cue
         self.cue_match: Callable[[str], Any] | None = None  # and its match function (str -> literal indices)
+        self.cue_literals: list[str] = []  # the set's literals (case-folded), by index
 
     def cue_text(self, text: str) -> str:
         """The sentences of `text` holding a prefilter literal: cues sit in the instructions, and the
@@ -236,6 +238,40 @@ class LemmaMatcher:
         kept = [s for s in _SENTENCE.split(text) if s and match(s)]
         return " ".join(kept) if kept else text
 
+    def template_cue_text(self, template: str) -> str:
+        """`cue_text(template)` for a template (lower-case, single spaces: features.template_of).
+
+        One scan of the set over the whole template says which literals occur; for lower-case
+        ASCII, sentences end at "<punctuation> " only and a literal occurs in a sentence exactly
+        when str.find finds it there, so the sentences are found with str methods instead of a
+        regex split and one scan per sentence."""
+        match = self.cue_match
+        if match is None or len(template) < 80:
+            return template
+        found = match(template)
+        if not found:
+            return template  # no sentence can hold a cue
+        literals = [self.cue_literals[i] for i in found]
+        if not template.isascii() or "\0" in template or "\n" in template or not all(map(_findable, literals)):
+            return self.cue_text(template)
+        marked = template
+        for stop in _STOPS:
+            if stop in marked:
+                marked = marked.replace(stop, stop[0] + "\0")
+        sentences = marked.split("\0")
+        starts, pos = [], 0
+        for sentence in sentences:
+            starts.append(pos)
+            pos += len(sentence) + 1
+        hit: set[int] = set()
+        for literal in literals:
+            at = template.find(literal)
+            while at >= 0:
+                hit.add(bisect_right(starts, at) - 1)
+                at = template.find(literal, at + 1)
+        kept = [sentences[i] for i in sorted(hit) if sentences[i]]
+        return " ".join(kept) if kept else template
+
     def template_labels(self, template: str) -> frozenset[str]:
         """`labels(cue_text(template))`, cached by template (campaign templates repeat, and the
         sentence split and cue scan of `cue_text` cost more than the lookup)."""
@@ -245,7 +281,7 @@ class LemmaMatcher:
         cached = self._by_template.get(template)
         if cached is not None and cached[0] is cue:
             return cached[1]
-        found = self.labels(self.cue_text(template))
+        found = self.labels(self.template_cue_text(template))
         if len(self._by_template) >= self.CACHE:
             self._by_template.clear()  # bounded: a cold cache only costs time
         self._by_template[template] = (cue, found)
@@ -293,7 +329,18 @@ class LemmaMatcher:
         return found
 
     def __getstate__(self) -> dict[str, Any]:
-        return {"_patterns": self._patterns, "_built": None, "_cache": {}, "_by_template": {}, "cue": None, "cue_match": None}
+        return {"_patterns": self._patterns, "_built": None, "_cache": {}, "_by_template": {}, "cue": None, "cue_match": None,
+                "cue_literals": []}
+
+
+_STOPS = (". ", "! ", "? ", "; ", ": ")  # where _SENTENCE splits a single-spaced text
+
+
+def _findable(literal: str) -> bool:
+    """A literal str.find can look for in a lower-case ASCII template, sentence by sentence: ASCII,
+    not starting or ending with a space, and not spanning a sentence end."""
+    return literal.isascii() and literal == literal.strip() and not any(stop in literal for stop in _STOPS) \
+        and literal == literal.lower()
 
 
 def _value_test(field: str, op: str, arg: Any) -> Pred:

@@ -91,3 +91,24 @@ def test_word_count_is_split_length() -> None:
     for seed in range(20):
         for text in _fuzz_texts(seed, 200) + ["", " ", "a", " a", "a ", "a  b\tc\n\x1cd\x85e"]:
             assert features.word_count(text) == len(text.split()), repr(text)
+
+
+def test_template_cue_text_matches_cue_text() -> None:
+    import json
+
+    from .conftest import loggen
+
+    signals = load_signals()
+    lemmas = signals.lemmas
+    signals._matcher()
+    gen = loggen()
+    rng = random.Random(8)
+    texts = [json.loads(gen._line(rng, i, "org-x-01", kind, rng.randint(1, 3)))["request"]["messages"][-1]["content"]
+             for i, kind in enumerate(rng.choice(["app", "eval", "gen", "rotation"]) for _ in range(2000))]
+    cues = ["Rate the answer: score it. ", "Generate diverse training examples! ", "step by step; think? ", "q&a pairs. ",
+            "fine-tuning data set: ", "e.g. ", ". ", "..."]
+    for seed in range(30):
+        texts += [t + rng.choice(cues) + t[::-1] for t in _fuzz_texts(seed, 100)]
+    for text in texts:
+        template = features.template_of(text)
+        assert lemmas.template_cue_text(template) == lemmas.cue_text(template), repr(template)
