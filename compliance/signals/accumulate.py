@@ -69,12 +69,11 @@ class TemplateTable:
             if len(kept) < BLOCK_CAP:
                 kept.append(template)
 
-    def add_many(self, templates: list[str], blocks_of: list[tuple[str, str] | None]) -> None:
-        """`add(t)` for each template in order; `blocks_of[j]` caches blocks(templates[j])
-        (None = not computed yet; filled in here, so other tables can reuse it)."""
+    def add_many(self, templates: list[str]) -> None:
+        """`add(t)` for each template, in order."""
         counts = self.counts
         alias = self.alias
-        for j, template in enumerate(templates):
+        for template in templates:
             if template in counts:
                 counts[template] += 1
                 continue
@@ -82,10 +81,7 @@ class TemplateTable:
             if entry is not None:
                 counts[entry] += 1
                 continue
-            keys_of = blocks_of[j]
-            if keys_of is None:
-                keys_of = blocks_of[j] = blocks(template)
-            self.add(template, 1, keys_of)
+            self.add(template)
             alias = self.alias  # eviction rebuilds it
 
     def _similar(self, template: str, keys_of: tuple[str, str] | None = None) -> str | None:

@@ -88,48 +88,66 @@ class Accumulator:
                 state.samples.extend((records[i].source.path, records[i].source.line, record_head(records[i]))
                                      for i in idx[:room])
         cols, hits = self.signals.evaluate(records)
-        tblocks: dict[int, Any] = {}  # record -> blocks of its template, once computed
+        n = len(records)
         for (index, dims, field, keeps_templates), hit in zip(self._plan, hits):
             if not hit:
                 continue
-            by_account: dict[tuple[str, str], list[int]] = {}
-            for i in hit:
-                group = by_account.get(akeys[i])
-                if group is None:
-                    by_account[akeys[i]] = [i]
-                else:
-                    group.append(i)
-            values = cols.values(field, hit) if field is not None and field != "account" else None
-            templates = cols.templates(hit) if keeps_templates else None
-            for akey, idx in by_account.items():
+            whole = len(hit) == n  # hit is every record: gather nothing
+            owner = akeys if whole else list(map(akeys.__getitem__, hit))  # each hit's account, in order
+            states: dict[tuple[str, str], SignalState] = {}
+            for akey, count in Counter(owner).items():
                 signals = accounts[akey].signals
                 sig = signals.get(index)
                 if sig is None:
                     sig = signals[index] = SignalState()
-                sig.matched += len(idx)
-                if dims:
-                    _add_in_order(sig.by_sub, _sub_counts(dims, columns, idx))
-                if field is not None:
-                    distinct = sig.distinct
-                    for value in ((akey[1],) if values is None else (values[i] for i in idx)):
-                        if value is not None and value not in distinct:
+                sig.matched += count
+                states[akey] = sig
+            if dims:
+                picked = [columns["day"] if d == "day" else columns["model"] if d == "model" else columns["key"] for d in dims]
+                subs = Counter(zip(owner, *(column if whole else list(map(column.__getitem__, hit)) for column in picked)))
+                for (akey, *sub), count in subs.items():
+                    by_sub = states[akey].by_sub
+                    sub_key = tuple(sub)
+                    by_sub[sub_key] = by_sub.get(sub_key, 0) + count
+            if field is not None:
+                if field == "account":
+                    pairs: Any = ((akey, akey[1]) for akey in states)
+                else:
+                    values = cols.values(field, hit)
+                    pairs = zip(owner, map(values.__getitem__, hit))
+                for akey, value in pairs:
+                    if value is not None:
+                        sig = states[akey]
+                        distinct = sig.distinct
+                        if value not in distinct:
                             if len(distinct) < DISTINCT_CAP:
                                 distinct.add(value)
                             else:
                                 sig.distinct_overflow = True
-                if templates is not None:
-                    table = sig.templates
-                    if table is None:
-                        table = sig.templates = TemplateTable()
-                    found = [tblocks.get(i) for i in idx]
-                    table.add_many([templates[i] for i in idx], found)  # type: ignore[misc]
-                    for i, b in zip(idx, found):
-                        if b is not None:
-                            tblocks[i] = b
-                room = SAMPLES - len(sig.samples)
-                if room > 0:
-                    sig.samples.extend((records[i].source.path, records[i].source.line, record_head(records[i]))
-                                       for i in idx[:room])
+            if keeps_templates:
+                templates = cols.templates(hit)
+                by_account: dict[tuple[str, str], list[int]] = {}
+                for akey, i in zip(owner, hit):
+                    group = by_account.get(akey)
+                    if group is None:
+                        by_account[akey] = [i]
+                    else:
+                        group.append(i)
+                for akey, idx in by_account.items():
+                    sig = states[akey]
+                    if sig.templates is None:
+                        sig.templates = TemplateTable()
+                    sig.templates.add_many([templates[i] for i in idx])  # type: ignore[misc]
+            needy = {akey for akey, sig in states.items() if len(sig.samples) < SAMPLES}
+            if needy:
+                for akey, i in zip(owner, hit):
+                    if akey in needy:
+                        samples = states[akey].samples
+                        samples.append((records[i].source.path, records[i].source.line, record_head(records[i])))
+                        if len(samples) >= SAMPLES:
+                            needy.discard(akey)
+                            if not needy:
+                                break
 
     def shift_lines(self, path: str, offset: int) -> None:
         """Turn range-local line numbers of `path` into file line numbers."""
