@@ -60,7 +60,7 @@ class Accumulator:
         days = [ts.date() if ts is not None else None for ts in times]
         models = [r.model or UNKNOWN for r in records]
         keys = [r.api_key_id or UNKNOWN for r in records]
-        columns = {"day": days, "model": models, "key": keys}
+        columns: dict[str, list[Any]] = {"day": days, "model": models, "key": keys}
         sub_dims = self._sub_dims
         _add_in_order(self.file_records, Counter(r.source.path for r in records))
         for akey, idx in groups.items():
@@ -89,7 +89,7 @@ class Accumulator:
                                      for i in idx[:room])
         cols, hits = self.signals.evaluate(records)
         n = len(records)
-        for (index, dims, field, keeps_templates), hit in zip(self._plan, hits):
+        for (index, split, field, keeps_templates), hit in zip(self._plan, hits):
             if not hit:
                 continue
             whole = len(hit) == n  # hit is every record: gather nothing
@@ -102,12 +102,12 @@ class Accumulator:
                     sig = signals[index] = SignalState()
                 sig.matched += count
                 states[akey] = sig
-            if dims:
-                picked = [columns["day"] if d == "day" else columns["model"] if d == "model" else columns["key"] for d in dims]
+            if split:
+                picked = [columns["day"] if d == "day" else columns["model"] if d == "model" else columns["key"] for d in split]
                 subs = Counter(zip(owner, *(column if whole else list(map(column.__getitem__, hit)) for column in picked)))
-                for (akey, *sub), count in subs.items():
-                    by_sub = states[akey].by_sub
-                    sub_key = tuple(sub)
+                for key, count in subs.items():
+                    by_sub = states[key[0]].by_sub
+                    sub_key = key[1:]
                     by_sub[sub_key] = by_sub.get(sub_key, 0) + count
             if field is not None:
                 if field == "account":

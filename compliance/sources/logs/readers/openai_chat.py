@@ -240,10 +240,10 @@ def _from_envelope(env: _Envelope, path: str, line: int) -> LogRecord | None:
         return None
     texts: list[str] = []
     for choice in resp.choices:
-        message = choice.message
-        if not message.content or message.reasoning_content or message.reasoning:
+        answer = choice.message
+        if not answer.content or answer.reasoning_content or answer.reasoning:
             return None
-        texts.append(message.content)
+        texts.append(answer.content)
     usage_in = usage_out = None
     usage = resp.usage
     if usage is not None:
