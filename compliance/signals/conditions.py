@@ -454,15 +454,7 @@ def compile_condition(node: Any, lemmas: LemmaMatcher) -> Pred:
     if isinstance(node, list):
         node = {"all": node}
     if "all" in node:
-        parts = [compile_condition(item, lemmas) for item in sorted(node["all"], key=cost)]
-
-        def all_of(c: Columns, idx: list[int]) -> list[int]:
-            for part in parts:
-                if not idx:
-                    break
-                idx = part(c, idx)
-            return idx
-        return all_of
+        return _all_of([compile_condition(item, lemmas) for item in sorted(node["all"], key=cost)])
     if "any" in node:
         parts = [compile_condition(item, lemmas) for item in sorted(node["any"], key=cost)]
 
@@ -497,16 +489,18 @@ def compile_condition(node: Any, lemmas: LemmaMatcher) -> Pred:
     field = node["field"]
     tests = [(_text_test if op in TEXT_OPS else _value_test)(field, op, node[op], *((lemmas,) if op in TEXT_OPS else ()))
              for op in sorted(set(node) - {"field"})]
-    if len(tests) == 1:
-        return tests[0]
+    return tests[0] if len(tests) == 1 else _all_of(tests)
 
-    def every(c: Columns, idx: list[int]) -> list[int]:
-        for test in tests:
+
+def _all_of(parts: list[Pred]) -> Pred:
+    """The indices satisfying every part: each part sees only what the ones before let through."""
+    def all_of(c: Columns, idx: list[int]) -> list[int]:
+        for part in parts:
             if not idx:
                 break
-            idx = test(c, idx)
+            idx = part(c, idx)
         return idx
-    return every
+    return all_of
 
 
 def costly_ops(node: Any) -> set[str]:

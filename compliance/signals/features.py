@@ -107,7 +107,12 @@ def template_of(text: str) -> str:
     """The text with slot values blanked: URLs, e-mails, code, quotes, topic, numbers."""
     if not text:
         return ""
-    t = _clip(text)
+    return " ".join(_blank(_clip(text)).split())
+
+
+def _blank(t: str) -> str:
+    """Slot values of a clipped, lower-cased text blanked, in order: URLs, e-mails, code, quotes,
+    topics, numbers (white space is left as it is)."""
     if "://" in t:
         t = _URL.sub("<url>", t)
     if "@" in t:
@@ -124,8 +129,7 @@ def template_of(text: str) -> str:
             last = end
         parts.append(t[last:])
         t = "".join(parts)
-    t = _numbers(t)
-    return " ".join(t.split())
+    return _numbers(t)
 
 
 def blocks(template: str) -> tuple[str, str]:
@@ -234,22 +238,10 @@ def templates_of(texts: list[str]) -> list[str]:
 
 
 def _templates_joined(clipped: list[str]) -> list[str]:
-    t = _SEP.join(clipped).lower()
-    if "://" in t:
-        t = _URL.sub("<url>", t)
-    if "@" in t:
-        t = _EMAIL.sub("<email>", t)
-    t = _quotes(t)  # each text's own choice: the full pattern is right for all, the short one where no ' opens
-    spans = _topic_spans(t)
-    if spans:
-        parts, last = [], 0
-        for start, end in spans:
-            parts.append(t[last:start])
-            parts.append("<topic>")
-            last = end
-        parts.append(t[last:])
-        t = "".join(parts)
-    t = _numbers(t)
+    # No text here has a ``` fence, and _SEP keeps one from forming at a join. Quote blanking picks
+    # its pattern for the whole string: the full one is right for every text, the short one only
+    # where no ' can open a span (_quotes), which then holds for each text too.
+    t = _blank(_SEP.join(clipped).lower())
     # `" ".join(piece.split())` for every piece at once: the separators become NUL (no text has
     # one), every ASCII white-space character a space, runs of spaces one space.
     data = t.replace(_SEP, "\0").encode("ascii").translate(_SPACES)
