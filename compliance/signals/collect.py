@@ -103,7 +103,7 @@ class Accumulator:
                 sig.matched += count
                 states[akey] = sig
             if split:
-                picked = [columns["day"] if d == "day" else columns["model"] if d == "model" else columns["key"] for d in split]
+                picked = _dim_columns(split, columns)
                 subs = Counter(zip(owner, *(column if whole else list(map(column.__getitem__, hit)) for column in picked)))
                 for key, count in subs.items():
                     by_sub = states[key[0]].by_sub
@@ -202,5 +202,9 @@ def _add_in_order(into: dict[Any, int], counts: Counter, cap: int | None = None)
 def _sub_counts(dims: tuple[str, ...], columns: dict[str, list[Any]], idx: list[int]) -> Counter:
     """Counts of the sub-keys of some records: tuples of their day, model and API key, in `dims` order
     (a dimension other than day and model is the key)."""
-    picked = [columns["day"] if d == "day" else columns["model"] if d == "model" else columns["key"] for d in dims]
-    return Counter(zip(*([column[i] for i in idx] for column in picked)))
+    return Counter(zip(*([column[i] for i in idx] for column in _dim_columns(dims, columns))))
+
+
+def _dim_columns(dims: tuple[str, ...], columns: dict[str, list[Any]]) -> list[list[Any]]:
+    """The day, model or key column of each dimension (a dimension other than day and model is the key)."""
+    return [columns["day"] if d == "day" else columns["model"] if d == "model" else columns["key"] for d in dims]
