@@ -142,13 +142,18 @@ def text_of(content: object) -> str:
     raise RecordError(f"content is {type(content).__name__}, expected string or array")
 
 
-def split_messages(messages: object) -> tuple[str, str]:
-    """(system text, user text) of a chat `messages` array; assistant/tool turns are not prompt."""
+def split_messages(messages: object, what: str = "messages", item: str = "message",
+                   bare_strings: bool = False) -> tuple[str, str]:
+    """(system text, user text) of a chat `messages` array; assistant/tool turns are not prompt.
+    With `bare_strings`, a plain string item is a user turn (the Responses API's `input`)."""
     system: list[str] = []
     user: list[str] = []
-    for message in req_list(messages, "messages"):
+    for message in req_list(messages, what):
+        if bare_strings and type(message) is str:
+            user.append(message)
+            continue
         if type(message) is not dict:
-            raise RecordError("message is not an object")
+            raise RecordError(f"{item} is not an object")
         role = message.get("role")
         if role == "user":
             text = text_of(message.get("content"))

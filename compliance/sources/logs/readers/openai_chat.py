@@ -257,19 +257,17 @@ def _from_envelope(env: _Envelope, path: str, line: int) -> LogRecord | None:
     for message in req.messages:
         role = message.role
         if role == "user":
-            content = message.content
-            if type(content) is not str:
-                if content is not None:
-                    return None
-            elif content:
-                user.append(content)
+            into = user
         elif role in SYSTEM_ROLES:
-            content = message.content
-            if type(content) is not str:
-                if content is not None:
-                    return None
-            elif content:
-                system.append(content)
+            into = system
+        else:
+            continue
+        content = message.content
+        if type(content) is not str:
+            if content is not None:
+                return None  # content parts: the general reader's text_of
+        elif content:
+            into.append(content)
     params: dict[str, object] = {}
     values = astuple(req)[_FIRST_PARAM:]
     if values.count(None) < _PARAMS_NEEDED:

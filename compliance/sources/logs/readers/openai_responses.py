@@ -17,7 +17,6 @@ from ._assemble import (
 from ._common import (
     REQUEST,
     RESPONSE,
-    SYSTEM_ROLES,
     Half,
     Parsed,
     Reader,
@@ -31,6 +30,7 @@ from ._common import (
     params_from,
     req_list,
     set_param,
+    split_messages,
     text_of,
     ts_epoch,
 )
@@ -43,24 +43,7 @@ def _input_text(value: object) -> tuple[str, str]:
     """(system, user) text of `input`: a string or a list of message items."""
     if value is None or type(value) is str:
         return "", value or ""
-    system: list[str] = []
-    user: list[str] = []
-    for item in req_list(value, "input"):
-        if type(item) is str:
-            user.append(item)
-            continue
-        if type(item) is not dict:
-            raise RecordError("input item is not an object")
-        role = item.get("role")
-        if role == "user":
-            text = text_of(item.get("content"))
-            if text:
-                user.append(text)
-        elif role in SYSTEM_ROLES:
-            text = text_of(item.get("content"))
-            if text:
-                system.append(text)
-    return "\n".join(system), "\n".join(user)
+    return split_messages(value, "input", "input item", bare_strings=True)
 
 
 def _params(body: dict) -> dict[str, object]:
