@@ -215,11 +215,10 @@ def templates_of(texts: list[str]) -> list[str]:
     for i, text in enumerate(texts):
         if not text:
             continue
-        if not (text.isascii() and "```" not in text and _SEP not in text and "\0" not in text
-                and not text.endswith("\n.") and not text.startswith(".\n")):  # _joinable, inlined: once per record
+        if not _joinable(text):
             out[i] = template_of(text)
             continue
-        clipped = text if len(text) <= HEAD_CHARS + TAIL_CHARS else text[:HEAD_CHARS] + " ... " + text[-TAIL_CHARS:]
+        clipped = _clipped(text)
         if "'" in clipped:
             quoted.append((i, clipped))
         else:
