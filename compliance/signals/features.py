@@ -31,9 +31,7 @@ _ZEROS = re.compile(rb"00+")
 
 def _clip(text: str) -> str:
     """The head and tail of a long text (instructions sit at either end), lower-cased."""
-    if len(text) > HEAD_CHARS + TAIL_CHARS:
-        text = text[:HEAD_CHARS] + " ... " + text[-TAIL_CHARS:]
-    return text.lower()
+    return _clipped(text).lower()
 
 
 def _numbers(t: str) -> str:
@@ -172,7 +170,7 @@ def _joinable(text: str) -> bool:
 
 
 def _clipped(text: str) -> str:
-    """`_clip` without the lower-casing (done once for the joined string)."""
+    """The head and tail of a long text, as it is (the joined path lower-cases all texts at once)."""
     return text if len(text) <= HEAD_CHARS + TAIL_CHARS else text[:HEAD_CHARS] + " ... " + text[-TAIL_CHARS:]
 
 
