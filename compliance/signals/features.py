@@ -4,12 +4,21 @@ Bulk generation fills one instruction with many slot values: numbers ("write 5 p
 seeds, a topic ("about photosynthesis"). Blanking those slots turns the prompts of one campaign
 into one *template*; near-duplicate detection then compares templates, not prompts. Only the
 first MAX_CHARS characters are read, so the cost per record is bounded.
+
+The functions over many texts (`templates_of`, `topics_of`) and `word_count` use the optional C
+extension `_native` (compliance/signals/_native.c, built when the package is installed on a
+machine with a C compiler) for ASCII texts; every other text, and every text when the extension
+is missing or TOS_CHECK_PURE_PYTHON=1 is set, goes through the Python functions here, which are
+the reference the extension is tested against (tests/signals/test_native.py).
 """
 
 from __future__ import annotations
 
+import os
 import re
 from bisect import bisect_right
+from types import ModuleType
+from typing import Any
 
 HEAD_CHARS = 360
 TAIL_CHARS = 120
@@ -156,7 +165,29 @@ _WORD_BYTES = bytes.maketrans(bytes(range(256)),
                               bytes(0x20 if b in b"\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f " else 0x78 for b in range(256)))
 
 
+def _load_native() -> ModuleType | None:
+    if os.environ.get("TOS_CHECK_PURE_PYTHON"):
+        return None
+    try:
+        from compliance.signals import _native  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    return _native
+
+
+NATIVE = _load_native()
+
+
 def word_count(text: str) -> int:
+    """`len(text.split())`."""
+    if NATIVE is not None:
+        count: int = NATIVE.word_count(text)
+        if count >= 0:
+            return count
+    return _word_count(text)
+
+
+def _word_count(text: str) -> int:
     """`len(text.split())`; for ASCII text, by counting word starts in one translated copy."""
     if not text.isascii():
         return len(text.split())
@@ -175,6 +206,18 @@ def _clipped(text: str) -> str:
 
 
 def topics_of(texts: list[str]) -> list[str | None]:
+    """`[topic_of(t) for t in texts]`."""
+    if NATIVE is None:
+        return _topics_of(texts)
+    out: list[Any] = NATIVE.topics(texts)  # False where the extension leaves a text to Python
+    rest = [i for i, topic in enumerate(out) if topic is False]
+    if rest:
+        for i, topic in zip(rest, _topics_of([texts[i] for i in rest])):
+            out[i] = topic
+    return out
+
+
+def _topics_of(texts: list[str]) -> list[str | None]:
     """`[topic_of(t) for t in texts]`: topic spans found once over the joined texts."""
     out: list[str | None] = [None] * len(texts)
     joined: list[int] = []
@@ -207,6 +250,18 @@ def topics_of(texts: list[str]) -> list[str | None]:
 
 def templates_of(texts: list[str]) -> list[str]:
     """`[template_of(t) for t in texts]`."""
+    if NATIVE is None:
+        return _templates_of(texts)
+    out: list[Any] = NATIVE.templates(texts)  # None where the extension leaves a text to Python
+    rest = [i for i, template in enumerate(out) if template is None]
+    if rest:
+        for i, template in zip(rest, _templates_of([texts[i] for i in rest])):
+            out[i] = template
+    return out
+
+
+def _templates_of(texts: list[str]) -> list[str]:
+    """`[template_of(t) for t in texts]`, in Python: a few scans of one joined string."""
     out: list[str] = [""] * len(texts)
     bulk: list[tuple[int, str]] = []
     quoted: list[tuple[int, str]] = []  # with a ' that may open a single-quoted span once URLs and e-mails are blanked

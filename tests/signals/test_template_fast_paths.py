@@ -52,14 +52,18 @@ def _fuzz_texts(seed: int, count: int) -> list[str]:
 
 
 def test_templates_of_matches_template_of() -> None:
-    """The joined-string path gives each text's own template, in every batch size and mix."""
+    """The joined-string path (and the C extension where built) give each text's own template,
+    in every batch size and mix."""
     for seed in range(40):
         texts = _fuzz_texts(seed, 300)
-        assert features.templates_of(texts) == [features.template_of(t) for t in texts]
+        expected = [features.template_of(t) for t in texts]
+        assert features._templates_of(texts) == expected
+        assert features.templates_of(texts) == expected
         ascii_only = [t for t in texts if t.isascii() and "```" not in t]
-        assert features.templates_of(ascii_only) == [features.template_of(t) for t in ascii_only]
+        assert features._templates_of(ascii_only) == [features.template_of(t) for t in ascii_only]
     for size in (0, 1, 7, 8, 9):
         texts = _fuzz_texts(99, size)
+        assert features._templates_of(texts) == [features.template_of(t) for t in texts]
         assert features.templates_of(texts) == [features.template_of(t) for t in texts]
 
 
@@ -75,15 +79,19 @@ def test_templates_of_on_generated_logs() -> None:
         kind = rng.choice(["app", "eval", "gen", "rotation"])
         line = json.loads(gen._line(rng, index, f"org-{kind}-01", kind, rng.randint(1, 3)))
         prompts.append(line["request"]["messages"][-1]["content"])
-    assert features.templates_of(prompts) == [features.template_of(p) for p in prompts]
+    expected = [features.template_of(p) for p in prompts]
+    assert features._templates_of(prompts) == expected
+    assert features.templates_of(prompts) == expected
 
 
 def test_topics_of_matches_topic_of() -> None:
     for seed in range(40):
         texts = _fuzz_texts(seed, 300)
+        assert features._topics_of(texts) == [features.topic_of(t) for t in texts]
         assert features.topics_of(texts) == [features.topic_of(t) for t in texts]
     for size in (0, 1, 7, 8, 9):
         texts = _fuzz_texts(7, size)
+        assert features._topics_of(texts) == [features.topic_of(t) for t in texts]
         assert features.topics_of(texts) == [features.topic_of(t) for t in texts]
 
 
@@ -91,6 +99,7 @@ def test_word_count_is_split_length() -> None:
     for seed in range(20):
         for text in _fuzz_texts(seed, 200) + ["", " ", "a", " a", "a ", "a  b\tc\n\x1cd\x85e"]:
             assert features.word_count(text) == len(text.split()), repr(text)
+            assert features._word_count(text) == len(text.split()), repr(text)
 
 
 def test_template_cue_text_matches_cue_text() -> None:

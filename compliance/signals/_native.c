@@ -1,0 +1,530 @@
+/* Prompt templates, topics and word counts of ASCII texts, in C.
+ *
+ * The same values as the Python functions in features.py (template_of, topic_of, word_count),
+ * which stay the reference: tests/signals/test_native.py compares the two on fuzzed and
+ * generated texts. Only ASCII texts without a ``` code fence are handled here; for any other
+ * text the list functions return None at its place and the caller computes it in Python.
+ *
+ * Each step below says which Python expression it reproduces. The regular expressions are
+ * matched by hand, following what Python's backtracking engine does on ASCII input:
+ *   \s  = space \t \n \v \f \r and \x1c-\x1f (str.isspace, str.split)
+ *   \w  = [A-Za-z0-9_]
+ * Building is optional: without a C compiler the package runs the Python functions.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <string.h>
+
+#define HEAD_CHARS 360
+#define TAIL_CHARS 120
+
+typedef struct {
+    char *data;
+    Py_ssize_t len;
+    Py_ssize_t cap;
+} buf_t;
+
+static int buf_init(buf_t *b, Py_ssize_t cap) {
+    b->data = PyMem_Malloc(cap > 0 ? cap : 1);
+    b->len = 0;
+    b->cap = cap > 0 ? cap : 1;
+    if (b->data == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    return 0;
+}
+
+static void buf_free(buf_t *b) {
+    PyMem_Free(b->data);
+    b->data = NULL;
+}
+
+static int buf_put(buf_t *b, const char *s, Py_ssize_t n) {
+    if (b->len + n > b->cap) {
+        Py_ssize_t cap = (b->len + n) * 2;
+        char *grown = PyMem_Realloc(b->data, cap);
+        if (grown == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        b->data = grown;
+        b->cap = cap;
+    }
+    memcpy(b->data + b->len, s, n);
+    b->len += n;
+    return 0;
+}
+
+static inline int is_space(unsigned char c) {
+    return c == ' ' || (c >= '\t' && c <= '\r') || (c >= 0x1c && c <= 0x1f);
+}
+static inline int is_alnum(unsigned char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+static inline int is_word(unsigned char c) { return is_alnum(c) || c == '_'; }
+static inline int is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
+static inline int is_lower(unsigned char c) { return c >= 'a' && c <= 'z'; }
+
+/* features._clip: the head and tail of a long text, lower-cased. */
+static int clip_lower(const char *s, Py_ssize_t n, buf_t *out) {
+    if (buf_init(out, n + 8) < 0)
+        return -1;
+    const char *parts[3];
+    Py_ssize_t sizes[3];
+    int count;
+    if (n <= HEAD_CHARS + TAIL_CHARS) {
+        parts[0] = s; sizes[0] = n; count = 1;
+    } else {
+        parts[0] = s; sizes[0] = HEAD_CHARS;
+        parts[1] = " ... "; sizes[1] = 5;
+        parts[2] = s + n - TAIL_CHARS; sizes[2] = TAIL_CHARS;
+        count = 3;
+    }
+    for (int p = 0; p < count; p++) {
+        for (Py_ssize_t i = 0; i < sizes[p]; i++) {
+            unsigned char c = (unsigned char)parts[p][i];
+            out->data[out->len++] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : (char)c;
+        }
+    }
+    return 0;
+}
+
+/* _URL.sub("<url>", t) with _URL = https?://\S+ */
+static int blank_urls(const buf_t *in, buf_t *out) {
+    const char *t = in->data;
+    Py_ssize_t n = in->len, i = 0, copied = 0;
+    if (buf_init(out, n + 16) < 0)
+        return -1;
+    while (i + 4 <= n) {
+        if (t[i] == 'h' && memcmp(t + i, "http", 4) == 0) {
+            Py_ssize_t j = i + 4;
+            if (j < n && t[j] == 's' && j + 4 <= n && memcmp(t + j + 1, "://", 3) == 0)
+                j += 1;
+            if (j + 3 < n && memcmp(t + j, "://", 3) == 0 && !is_space((unsigned char)t[j + 3])) {
+                Py_ssize_t k = j + 3;
+                while (k < n && !is_space((unsigned char)t[k]))
+                    k++;
+                if (buf_put(out, t + copied, i - copied) < 0 || buf_put(out, "<url>", 5) < 0)
+                    return -1;
+                copied = i = k;
+                continue;
+            }
+        }
+        i++;
+    }
+    return buf_put(out, t + copied, n - copied);
+}
+
+static inline int email_local(unsigned char c) { return is_word(c) || c == '.' || c == '%' || c == '+' || c == '-'; }
+static inline int email_domain(unsigned char c) { return is_word(c) || c == '.' || c == '-'; }
+
+/* _EMAIL.sub("<email>", t) with _EMAIL = [\w.%+\-]+@[\w.\-]+\.[a-z]{2,}
+ * '@' is in neither class, so a match holds exactly one '@': its local part is the run of local
+ * characters before it (from where the search stands), and the domain part backtracks from the
+ * longest run of domain characters to the last '.' followed by two or more [a-z]. */
+static int blank_emails(const buf_t *in, buf_t *out) {
+    const char *t = in->data;
+    Py_ssize_t n = in->len, pos = 0, copied = 0;
+    if (buf_init(out, n + n / 4 + 16) < 0)
+        return -1;
+    for (Py_ssize_t q = 0; q < n; q++) {
+        if (t[q] != '@')
+            continue;
+        Py_ssize_t s = q;
+        while (s > pos && email_local((unsigned char)t[s - 1]))
+            s--;
+        if (s == q)
+            continue;
+        Py_ssize_t a = q + 1, m = 0;
+        while (a + m < n && email_domain((unsigned char)t[a + m]))
+            m++;
+        Py_ssize_t end = -1;
+        for (Py_ssize_t k = m - 1; k >= 1; k--) {
+            if (t[a + k] != '.')
+                continue;
+            Py_ssize_t c = 0;
+            while (a + k + 1 + c < n && is_lower((unsigned char)t[a + k + 1 + c]))
+                c++;
+            if (c >= 2) {
+                end = a + k + 1 + c;
+                break;
+            }
+        }
+        if (end < 0)
+            continue;
+        if (buf_put(out, t + copied, s - copied) < 0 || buf_put(out, "<email>", 7) < 0)
+            return -1;
+        copied = pos = end;
+        q = end - 1;
+    }
+    return buf_put(out, t + copied, n - copied);
+}
+
+/* _QUOTED.sub('"_"', t) on ASCII text (features._quotes picks this or _DOUBLE, the same on it):
+ *   "[^"\n]{1,400}"  |  (?<![\w'])'[^'\n]{2,400}'(?![\w'])
+ * The run inside the quotes can't hold the closing quote, so only its full length can match. */
+static int blank_quotes(const buf_t *in, buf_t *out) {
+    const char *t = in->data;
+    Py_ssize_t n = in->len, i = 0, copied = 0;
+    if (buf_init(out, n + 16) < 0)
+        return -1;
+    while (i < n) {
+        char q = t[i];
+        if (q == '"' || (q == '\'' && (i == 0 || !(is_word((unsigned char)t[i - 1]) || t[i - 1] == '\'')))) {
+            Py_ssize_t least = q == '"' ? 1 : 2, r = 0;
+            while (i + 1 + r < n && t[i + 1 + r] != q && t[i + 1 + r] != '\n' && r <= 400)
+                r++;
+            Py_ssize_t end = i + 2 + r;
+            if (r >= least && r <= 400 && i + 1 + r < n && t[i + 1 + r] == q
+                && (q == '"' || end >= n || !(is_word((unsigned char)t[end]) || t[end] == '\''))) {
+                if (buf_put(out, t + copied, i - copied) < 0 || buf_put(out, "\"_\"", 3) < 0)
+                    return -1;
+                copied = i = end;
+                continue;
+            }
+        }
+        i++;
+    }
+    return buf_put(out, t + copied, n - copied);
+}
+
+static const char *const TOPIC_STARTS[] = {
+    "about ", "regarding ", "concerning ", "related to ", "on the topic of ", "on the subject of ",
+    "topic:", "subject:", "theme:", "domain:", "category:",
+};
+#define N_TOPIC_STARTS (sizeof(TOPIC_STARTS) / sizeof(TOPIC_STARTS[0]))
+static unsigned short topic_first[256]; /* per character: the start words that begin with it (bits) */
+static Py_ssize_t topic_len[N_TOPIC_STARTS];
+
+static void init_topic_starts(void) {
+    for (size_t k = 0; k < N_TOPIC_STARTS; k++) {
+        topic_len[k] = (Py_ssize_t)strlen(TOPIC_STARTS[k]);
+        topic_first[(unsigned char)TOPIC_STARTS[k][0]] |= (unsigned short)(1u << k);
+    }
+}
+
+static inline int topic_char(unsigned char c) {
+    return !(c == '.' || c == ',' || c == ';' || c == ':' || c == '?' || c == '!' || c == '\n' || c == '"' || c == '(');
+}
+
+typedef struct {
+    Py_ssize_t start, end;
+} span_t;
+
+static int span_cmp(const void *x, const void *y) {
+    const span_t *a = x, *b = y;
+    if (a->start != b->start)
+        return a->start < b->start ? -1 : 1;
+    if (a->end != b->end)
+        return a->end < b->end ? -1 : 1;
+    return 0;
+}
+
+static Py_ssize_t find(const char *t, Py_ssize_t n, Py_ssize_t from, const char *word, Py_ssize_t w) {
+    if (from > n - w)
+        return -1;
+    const char *at = t + from, *stop = t + n - w;
+    while (at <= stop) {
+        const char *hit = memchr(at, word[0], stop - at + 1);
+        if (hit == NULL)
+            return -1;
+        if (memcmp(hit, word, w) == 0)
+            return hit - t;
+        at = hit + 1;
+    }
+    return -1;
+}
+
+/* features._topic_spans: every start word (not after a letter or digit) followed by
+ * _TOPIC_VALUE = \s*([^.,;:?!\n"“(]{1,80}) whose value is not blank; sorted, overlaps dropped.
+ * When the first character after the white space can't start a value, the engine backtracks
+ * into the white space and the value is blank, so it is skipped as in Python. Python finds each
+ * word with str.find, skipping past each occurrence; no start word overlaps itself (no proper
+ * prefix is also a suffix), so that is every occurrence, found here in one pass. Returns the
+ * number of spans (into *spans, which the caller frees) or -1. */
+static Py_ssize_t topic_spans(const char *t, Py_ssize_t n, span_t **spans_out) {
+    Py_ssize_t count = 0, cap = 8;
+    span_t *spans = PyMem_Malloc(cap * sizeof(span_t));
+    if (spans == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t pos = 0; pos < n; pos++) {
+        unsigned int mask = topic_first[(unsigned char)t[pos]];
+        if (mask == 0 || (pos > 0 && is_alnum((unsigned char)t[pos - 1])))
+            continue;
+        for (size_t k = 0; mask != 0; k++, mask >>= 1) {
+            if (!(mask & 1u))
+                continue;
+            Py_ssize_t w = topic_len[k];
+            if (pos + w > n || memcmp(t + pos, TOPIC_STARTS[k], w) != 0)
+                continue;
+            Py_ssize_t v = pos + w;
+            while (v < n && is_space((unsigned char)t[v]))
+                v++;
+            if (v >= n || !topic_char((unsigned char)t[v]))
+                continue;
+            Py_ssize_t e = v;
+            while (e < n && e - v < 80 && topic_char((unsigned char)t[e]))
+                e++;
+            if (count == cap) {
+                cap *= 2;
+                span_t *grown = PyMem_Realloc(spans, cap * sizeof(span_t));
+                if (grown == NULL) {
+                    PyMem_Free(spans);
+                    PyErr_NoMemory();
+                    return -1;
+                }
+                spans = grown;
+            }
+            spans[count].start = v;
+            spans[count].end = e;
+            count++;
+        }
+    }
+    qsort(spans, count, sizeof(span_t), span_cmp);
+    Py_ssize_t kept = 0;
+    for (Py_ssize_t i = 0; i < count; i++) {
+        if (kept && spans[i].start < spans[kept - 1].end)
+            continue;
+        spans[kept++] = spans[i];
+    }
+    *spans_out = spans;
+    return kept;
+}
+
+static int blank_topics(const buf_t *in, buf_t *out) {
+    span_t *spans = NULL;
+    Py_ssize_t count = topic_spans(in->data, in->len, &spans);
+    if (count < 0)
+        return -1;
+    int rc = buf_init(out, in->len + 7 * count + 16);
+    Py_ssize_t last = 0;
+    for (Py_ssize_t i = 0; rc == 0 && i < count; i++) {
+        rc = buf_put(out, in->data + last, spans[i].start - last);
+        if (rc == 0)
+            rc = buf_put(out, "<topic>", 7);
+        last = spans[i].end;
+    }
+    if (rc == 0)
+        rc = buf_put(out, in->data + last, in->len - last);
+    PyMem_Free(spans);
+    return rc;
+}
+
+/* " ".join(_numbers(t).split()): every run of digits becomes one 0, white-space runs one space,
+ * no space at either end. Written into out (which must hold at least len bytes). */
+static Py_ssize_t squeeze(const char *t, Py_ssize_t n, char *out) {
+    Py_ssize_t len = 0;
+    int pending_space = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)t[i];
+        if (is_space(c)) {
+            pending_space = len > 0;
+            continue;
+        }
+        if (pending_space) {
+            out[len++] = ' ';
+            pending_space = 0;
+        }
+        if (is_digit(c)) {
+            out[len++] = '0';
+            while (i + 1 < n && is_digit((unsigned char)t[i + 1]))
+                i++;
+        } else {
+            out[len++] = (char)c;
+        }
+    }
+    return len;
+}
+
+/* 1 when the text is one this module handles (ASCII, no ``` fence), 0 if not, -1 on error. */
+static int handled(PyObject *text, const char **data, Py_ssize_t *n) {
+    if (!PyUnicode_Check(text)) {
+        PyErr_SetString(PyExc_TypeError, "expected a str");
+        return -1;
+    }
+    if (!PyUnicode_IS_ASCII(text))
+        return 0;
+    *data = (const char *)PyUnicode_DATA(text);
+    *n = PyUnicode_GET_LENGTH(text);
+    if (*n >= 3 && find(*data, *n, 0, "```", 3) >= 0)
+        return 0;
+    return 1;
+}
+
+/* features.template_of for a handled text. */
+static PyObject *template_of(const char *s, Py_ssize_t n) {
+    if (n == 0)
+        return PyUnicode_FromStringAndSize("", 0);
+    buf_t a, b;
+    PyObject *result = NULL;
+    if (clip_lower(s, n, &a) < 0)
+        return NULL;
+    /* each step reads one buffer and fills the other */
+    if (memchr(a.data, ':', a.len) != NULL) {
+        if (blank_urls(&a, &b) < 0)
+            goto fail_ab;
+        buf_free(&a);
+        a = b;
+    }
+    if (memchr(a.data, '@', a.len) != NULL) {
+        if (blank_emails(&a, &b) < 0)
+            goto fail_ab;
+        buf_free(&a);
+        a = b;
+    }
+    if (memchr(a.data, '"', a.len) != NULL || memchr(a.data, '\'', a.len) != NULL) {
+        if (blank_quotes(&a, &b) < 0)
+            goto fail_ab;
+        buf_free(&a);
+        a = b;
+    }
+    if (blank_topics(&a, &b) < 0)
+        goto fail_ab;
+    buf_free(&a);
+    a = b;
+    a.len = squeeze(a.data, a.len, a.data);
+    result = PyUnicode_DecodeASCII(a.data, a.len, NULL);
+    buf_free(&a);
+    return result;
+fail_ab:
+    buf_free(&a);
+    return NULL;
+}
+
+/* features.topic_of for a handled text (Py_None when it has no topic). */
+static PyObject *topic_of(const char *s, Py_ssize_t n) {
+    if (n == 0)
+        Py_RETURN_NONE;
+    buf_t a;
+    if (clip_lower(s, n, &a) < 0)
+        return NULL;
+    span_t *spans = NULL;
+    Py_ssize_t count = topic_spans(a.data, a.len, &spans);
+    PyObject *result = NULL;
+    if (count > 0) {
+        Py_ssize_t len = squeeze(a.data + spans[0].start, spans[0].end - spans[0].start, a.data);
+        if (len > 0)
+            result = PyUnicode_DecodeASCII(a.data, len, NULL);
+        else
+            result = Py_NewRef(Py_None);
+    } else if (count == 0) {
+        result = Py_NewRef(Py_None);
+    }
+    PyMem_Free(spans);
+    buf_free(&a);
+    return result;
+}
+
+typedef PyObject *(*text_fn)(const char *, Py_ssize_t);
+
+static PyObject *map_texts(PyObject *texts, text_fn fn) {
+    PyObject *seq = PySequence_Fast(texts, "expected a list of str");
+    if (seq == NULL)
+        return NULL;
+    Py_ssize_t count = PySequence_Fast_GET_SIZE(seq);
+    PyObject *out = PyList_New(count);
+    if (out == NULL) {
+        Py_DECREF(seq);
+        return NULL;
+    }
+    PyObject **items = PySequence_Fast_ITEMS(seq);
+    for (Py_ssize_t i = 0; i < count; i++) {
+        const char *data = NULL;
+        Py_ssize_t n = 0;
+        int ok = handled(items[i], &data, &n);
+        PyObject *value;
+        if (ok < 0) {
+            Py_DECREF(out);
+            Py_DECREF(seq);
+            return NULL;
+        }
+        value = ok ? fn(data, n) : Py_NewRef(Py_None);
+        if (value == NULL) {
+            Py_DECREF(out);
+            Py_DECREF(seq);
+            return NULL;
+        }
+        PyList_SET_ITEM(out, i, value);
+    }
+    Py_DECREF(seq);
+    return out;
+}
+
+static PyObject *py_templates(PyObject *self, PyObject *texts) {
+    return map_texts(texts, template_of);
+}
+
+static PyObject *py_topics(PyObject *self, PyObject *texts) {
+    (void)self;
+    /* None for unhandled texts and for texts without a topic alike: the caller tells them apart
+     * with handled(), so here unhandled texts are marked with False. */
+    PyObject *seq = PySequence_Fast(texts, "expected a list of str");
+    if (seq == NULL)
+        return NULL;
+    Py_ssize_t count = PySequence_Fast_GET_SIZE(seq);
+    PyObject *out = PyList_New(count);
+    if (out == NULL) {
+        Py_DECREF(seq);
+        return NULL;
+    }
+    PyObject **items = PySequence_Fast_ITEMS(seq);
+    for (Py_ssize_t i = 0; i < count; i++) {
+        const char *data = NULL;
+        Py_ssize_t n = 0;
+        int ok = handled(items[i], &data, &n);
+        PyObject *value = ok < 0 ? NULL : ok ? topic_of(data, n) : Py_NewRef(Py_False);
+        if (value == NULL) {
+            Py_DECREF(out);
+            Py_DECREF(seq);
+            return NULL;
+        }
+        PyList_SET_ITEM(out, i, value);
+    }
+    Py_DECREF(seq);
+    return out;
+}
+
+/* len(text.split()) for an ASCII text; -1 for any other (the caller splits it). */
+static PyObject *py_word_count(PyObject *self, PyObject *text) {
+    (void)self;
+    if (!PyUnicode_Check(text)) {
+        PyErr_SetString(PyExc_TypeError, "expected a str");
+        return NULL;
+    }
+    if (!PyUnicode_IS_ASCII(text))
+        return PyLong_FromLong(-1);
+    const unsigned char *t = (const unsigned char *)PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text), words = 0;
+    int in_word = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        int space = is_space(t[i]);
+        words += !space && !in_word;
+        in_word = !space;
+    }
+    return PyLong_FromSsize_t(words);
+}
+
+static PyMethodDef methods[] = {
+    {"templates", py_templates, METH_O,
+     "templates(texts) -> [template_of(t) for each ASCII text without ``` fences, None for any other]"},
+    {"topics", py_topics, METH_O,
+     "topics(texts) -> [topic_of(t) for each ASCII text without ``` fences, False for any other]"},
+    {"word_count", py_word_count, METH_O, "word_count(text) -> len(text.split()) for ASCII text, -1 otherwise"},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {
+    PyModuleDef_HEAD_INIT,
+    .m_name = "_native",
+    .m_doc = "C versions of the text features in compliance.signals.features (optional; see that module).",
+    .m_size = -1,
+    .m_methods = methods,
+};
+
+PyMODINIT_FUNC PyInit__native(void) {
+    init_topic_starts();
+    return PyModule_Create(&module);
+}

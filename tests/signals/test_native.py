@@ -1,0 +1,125 @@
+"""The optional C extension (compliance/signals/_native.c) gives the values of the Python functions.
+
+The extension is built when the package is installed on a machine with a C compiler; these tests
+skip where it is missing, and fail instead when TOS_CHECK_REQUIRE_NATIVE=1 (set by .ci/run, whose
+machine has one). The Python functions in features.py are the reference.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from compliance.signals import features
+
+from .test_template_fast_paths import _fuzz_texts
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def native():  # type: ignore[no-untyped-def]
+    if features.NATIVE is None:
+        message = "the C extension compliance.signals._native is not built (no C compiler at install time)"
+        if os.environ.get("TOS_CHECK_REQUIRE_NATIVE") == "1":
+            pytest.fail(message + " (TOS_CHECK_REQUIRE_NATIVE=1)")
+        pytest.skip(message)
+    return features.NATIVE
+
+
+# Pieces that reach every branch: URL and e-mail edges, both quote kinds with the lookbehind and
+# lookahead cases, topic start words after letters and digits, the white space str.split() knows
+# (\x1c-\x1f included), NUL, clipping marks, and digits.
+_PIECES = list("ab_Z09 .,;:?!(\"'@%+-/\n\t\x1c\x1f\x0b\r\x00<>") + [
+    "http", "https", "://", "about ", "topic:", "regarding ", "on the subject of ", "on the topic of ", "x@y.co",
+    ".com", "@a", "a.b", "'s", "don't", "subject:", "category:", "theme:", "domain:", "concerning ", "related to ",
+    "HTTP://", "ABOUT ", "Topic:", "  ", "\n\n", "1234", "...", "```", "a@b.c", "x.y@z-w.org", "'quoted words'"]
+
+
+def _char_fuzz(rng: random.Random) -> str:
+    mode = rng.random()
+    if mode < 0.75:
+        return "".join(rng.choice(_PIECES) for _ in range(rng.choice((1, 3, 6, 12, 30))))
+    if mode < 0.85:  # quoted runs around the 400-character limit
+        quote = rng.choice("\"'")
+        inner = "".join(rng.choice("ab \n'\"") if rng.random() < 0.01 else "a" for _ in range(rng.randint(395, 405)))
+        return rng.choice(["", "x ", " ", "a", "'", "_"]) + quote + inner + quote + rng.choice(["", "x", " ", "'", ".", "_"])
+    if mode < 0.93:  # topic values around the 80-character limit
+        value = "".join(rng.choice("ab 1\t\x1c-") for _ in range(rng.randint(70, 90)))
+        text = rng.choice(["", "x", "xabout ", "(", "1"]) + rng.choice(["about", "topic:", "domain:"]) \
+            + rng.choice(["", " ", "\n ", " \n", "\x1c"]) + value + rng.choice(["", ".", "about x", '"q"'])
+        return text * rng.choice((1, 3, 8))
+    text = "".join(rng.choice(_PIECES) for _ in range(rng.randint(100, 260)))  # clipped: over 480 characters
+    return text[:rng.randint(470, 600)]
+
+
+def test_templates_and_topics_match_python_on_fuzzed_texts(native) -> None:  # type: ignore[no-untyped-def]
+    rng = random.Random(11)
+    texts = [_char_fuzz(rng) for _ in range(40_000)]
+    templates, topics = native.templates(texts), native.topics(texts)
+    handled = 0
+    for text, template, topic in zip(texts, templates, topics):
+        if not text.isascii() or "```" in text:
+            assert template is None and topic is False, repr(text)
+            continue
+        handled += 1
+        assert template == features.template_of(text), repr(text)
+        assert topic == features.topic_of(text), repr(text)
+        assert native.word_count(text) == len(text.split()), repr(text)
+    assert handled > 30_000
+
+
+def test_templates_and_topics_match_python_on_mixed_texts(native) -> None:  # type: ignore[no-untyped-def]
+    for seed in range(20):
+        texts = _fuzz_texts(seed, 300)
+        assert features.templates_of(texts) == features._templates_of(texts)
+        assert features.topics_of(texts) == features._topics_of(texts)
+    for text in ["", "é", "naïve about x", "```code``` about y", "Σ 12"]:
+        assert native.templates([text]) == ([""] if text == "" else [None])
+        assert native.word_count(text) == (-1 if not text.isascii() else len(text.split()))
+
+
+@pytest.mark.parametrize(("text", "template"), [
+    ("See https://a.b/c?d=1 and http:// x", "see <url> and http:// x"),
+    ("Mail x.y@z-w.org or a@b.c, then 'quoted words' and don't", "mail <email> or a@b.c, then \"_\" and don't"),
+    ('Write 12 "seed" items about Quantum Physics. Then 3 more', 'write 0 "_" items about <topic>. then 0 more'),
+    ("topic:\n\n  x", "topic: <topic>"),
+])
+def test_known_templates(native, text: str, template: str) -> None:  # type: ignore[no-untyped-def]
+    assert features.template_of(text) == template
+    assert native.templates([text]) == [template]
+
+
+def test_bad_arguments_raise_type_errors(native) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(TypeError):
+        native.templates(["ok", 3])
+    with pytest.raises(TypeError):
+        native.topics(None)
+    with pytest.raises(TypeError):
+        native.word_count(b"bytes")
+
+
+def test_pure_python_switch() -> None:
+    code = "from compliance.signals import features; print(features.NATIVE is None)"
+    env = {**os.environ, "TOS_CHECK_PURE_PYTHON": "1"}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    assert done.stdout.strip() == "True"
+
+
+def test_build_without_a_compiler_says_why(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    sys.path.insert(0, str(ROOT))
+    try:
+        import hatch_build
+    finally:
+        sys.path.remove(str(ROOT))
+    monkeypatch.setenv("CC", str(tmp_path / "no-such-cc"))
+    why = hatch_build.compile_extension(tmp_path / "_native.so")
+    assert why is not None and "no-such-cc" in why
+    assert not (tmp_path / "_native.so").exists()
+    monkeypatch.setenv("TOS_CHECK_NO_NATIVE", "1")
+    assert hatch_build.compile_extension(tmp_path / "_native.so") == "TOS_CHECK_NO_NATIVE is set"
