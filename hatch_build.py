@@ -33,7 +33,7 @@ def compile_extension(out: Path) -> str | None:
         return f"no Python.h in {include}"
     cmd = [*cc, "-O2", "-shared", "-fPIC", "-std=c11", "-I", include, str(SOURCE), "-o", str(out)]
     try:
-        done = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=300, check=False)
     except (OSError, subprocess.SubprocessError) as exc:
         return f"{cc[0]}: {exc}"
     if done.returncode != 0:
