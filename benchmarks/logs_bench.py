@@ -11,7 +11,10 @@ on both sizes:
   (interpreter, imports, rule packs, spaCy), which a larger input amortises;
 * `rg -c -i -F` with the prefilter literals of the bundled signals (the cheapest possible scan);
 * a naive single-process loop: json.loads each line, lower-case the message texts, re.search
-  each literal.
+  each literal;
+* `tos-check audit` on SCALE×N again with TOS_CHECK_PURE_PYTHON=1: without the optional C
+  extension (compliance/signals/_native.c), what a machine that had no C compiler at install time
+  gets. The report must be byte-identical.
 
 Prints a Markdown table and the ratios (the figures in docs/performance.md come from it). The
 *marginal* rate, (SCALE×N − N) records over the difference of the two audit times, is the
@@ -54,10 +57,11 @@ def tree_rss(pid: int) -> int:
     return total
 
 
-def run_measured(cmd: list[str]) -> tuple[float, int, str]:
+def run_measured(cmd: list[str], **extra_env: str) -> tuple[float, int, str]:
     """(seconds, peak tree RSS in bytes, stdout) of a command."""
-    env = {k: v for k, v in os.environ.items() if k != "CI"}
+    env = {k: v for k, v in os.environ.items() if k not in ("CI", "TOS_CHECK_PURE_PYTHON")}
     env["CI"] = "1"  # no progress bar
+    env.update(extra_env)
     with tempfile.TemporaryFile("w+", encoding="utf-8") as out:  # a pipe would fill up and block the child
         started = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.DEVNULL, env=env, text=True)
@@ -83,6 +87,12 @@ def naive(folder: Path, patterns: list[str]) -> tuple[float, int]:
                 if any(p.search(text) for p in compiled):
                     hits += 1
     return time.perf_counter() - started, hits
+
+
+def _native_built() -> bool:
+    code = "from compliance.signals import features; print(features.NATIVE is not None)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return done.stdout.strip() == "True"
 
 
 def size(folder: Path) -> int:
@@ -129,7 +139,14 @@ def main() -> None:
             rows.append((f"rg -c -i -F, same literals ({label})", n, size(folder), rg_time[label], rg_peak))
         naive_time[label], _ = naive(folder, patterns)
         rows.append((f"naive json.loads + re, 1 process ({label})", n, size(folder), naive_time[label], 0))
-    print(f"{len(patterns)} literal patterns; {os.cpu_count()} cores\n")
+    big_label, big_folder, big_n = sizes[1]
+    pure, pure_peak, pure_out = run_measured([*tos, str(big_folder)], TOS_CHECK_PURE_PYTHON="1")
+    rows.append((f"tos-check audit, Python only ({big_label})", big_n, size(big_folder), pure, pure_peak))
+    native = _native_built()
+    if native:
+        same = pure_out == run_measured([*tos, str(big_folder)])[2]
+    print(f"{len(patterns)} literal patterns; {os.cpu_count()} cores; C extension "
+          f"{'built' if native else 'NOT built: every audit row is Python only'}\n")
     print("| run | records | MB | seconds | records/s | MB/s | peak RSS MB |")
     print("|---|---|---|---|---|---|---|")
     for name, n, nbytes, seconds, peak in rows:
@@ -150,6 +167,9 @@ def main() -> None:
         line += f"; / rg rate {marginal / (args.n * args.scale / rg_time[big]):.3f}"
     print(line)
     print(f"peak RSS {big} / N: {peaks[big] / peaks['N']:.2f} (target ≤ 1.2)")
+    if native:
+        print(f"{big}: C extension speed-up {pure / audit[big]:.2f}x (Python only / audit); "
+              f"reports {'byte-identical' if same else 'DIFFER'}")
     if not args.keep:
         shutil.rmtree(args.dir)
 

@@ -148,7 +148,7 @@ def _read_range(part: Partition, stats: ReadStats) -> Iterator[LogRecord]:
         stats.files += 1
         stats.formats[path] = reader.name if reader else "unknown"
     try:
-        with open(path, "rb") as handle:
+        with open(path, "rb", buffering=1 << 20) as handle:
             if part.start > 0:
                 handle.seek(part.start - 1)
                 handle.readline()  # the line running into this range belongs to the previous one

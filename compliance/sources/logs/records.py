@@ -21,9 +21,12 @@ STATUS_UNMATCHED = "unmatched"
 EMPTY_PARAMS: Mapping[str, object] = MappingProxyType({})
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class SourceRef:
-    """Where a record came from: path as given by the caller, 1-based line, optional record id."""
+    """Where a record came from: path as given by the caller, 1-based line, optional record id.
+
+    Treated as immutable and hashable by its fields; not frozen, for the reason LogRecord gives
+    (one is built per log line, and a frozen __init__ costs about twice as much)."""
 
     path: str
     line: int
