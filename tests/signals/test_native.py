@@ -1,8 +1,9 @@
 """The optional C extension (compliance/signals/_native.c) gives the values of the Python functions.
 
-The extension is built when the package is installed on a machine with a C compiler; these tests
-skip where it is missing, and fail instead when TOS_CHECK_REQUIRE_NATIVE=1 (set by .ci/run, whose
-machine has one). The Python functions in features.py are the reference.
+The extension is built into the wheel when the package is installed on a machine with a C compiler,
+and next to the source by `python hatch_build.py` (the tests import the checkout). These tests skip
+where it is missing, and fail instead when TOS_CHECK_REQUIRE_NATIVE=1 (set by .ci/run, which
+builds it). The Python functions in features.py are the reference.
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture(scope="module")
 def native():  # type: ignore[no-untyped-def]
     if features.NATIVE is None:
-        message = "the C extension compliance.signals._native is not built (no C compiler at install time)"
+        message = ("the C extension compliance.signals._native is not importable here: a checkout needs "
+                   "`python hatch_build.py` to build it in place (needs a C compiler)")
         if os.environ.get("TOS_CHECK_REQUIRE_NATIVE") == "1":
             pytest.fail(message + " (TOS_CHECK_REQUIRE_NATIVE=1)")
         pytest.skip(message)
