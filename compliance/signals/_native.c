@@ -420,7 +420,8 @@ static PyObject *topic_of(const char *s, Py_ssize_t n) {
 
 typedef PyObject *(*text_fn)(const char *, Py_ssize_t);
 
-static PyObject *map_texts(PyObject *texts, text_fn fn) {
+/* [fn(t) for each handled text, `unhandled` for the others] */
+static PyObject *map_texts(PyObject *texts, text_fn fn, PyObject *unhandled) {
     PyObject *seq = PySequence_Fast(texts, "expected a list of str");
     if (seq == NULL)
         return NULL;
@@ -435,13 +436,7 @@ static PyObject *map_texts(PyObject *texts, text_fn fn) {
         const char *data = NULL;
         Py_ssize_t n = 0;
         int ok = handled(items[i], &data, &n);
-        PyObject *value;
-        if (ok < 0) {
-            Py_DECREF(out);
-            Py_DECREF(seq);
-            return NULL;
-        }
-        value = ok ? fn(data, n) : Py_NewRef(Py_None);
+        PyObject *value = ok < 0 ? NULL : ok ? fn(data, n) : Py_NewRef(unhandled);
         if (value == NULL) {
             Py_DECREF(out);
             Py_DECREF(seq);
@@ -454,37 +449,14 @@ static PyObject *map_texts(PyObject *texts, text_fn fn) {
 }
 
 static PyObject *py_templates(PyObject *self, PyObject *texts) {
-    return map_texts(texts, template_of);
+    (void)self;
+    return map_texts(texts, template_of, Py_None);
 }
 
+/* A text without a topic gives None, so texts left to Python are marked with False. */
 static PyObject *py_topics(PyObject *self, PyObject *texts) {
     (void)self;
-    /* None for unhandled texts and for texts without a topic alike: the caller tells them apart
-     * with handled(), so here unhandled texts are marked with False. */
-    PyObject *seq = PySequence_Fast(texts, "expected a list of str");
-    if (seq == NULL)
-        return NULL;
-    Py_ssize_t count = PySequence_Fast_GET_SIZE(seq);
-    PyObject *out = PyList_New(count);
-    if (out == NULL) {
-        Py_DECREF(seq);
-        return NULL;
-    }
-    PyObject **items = PySequence_Fast_ITEMS(seq);
-    for (Py_ssize_t i = 0; i < count; i++) {
-        const char *data = NULL;
-        Py_ssize_t n = 0;
-        int ok = handled(items[i], &data, &n);
-        PyObject *value = ok < 0 ? NULL : ok ? topic_of(data, n) : Py_NewRef(Py_False);
-        if (value == NULL) {
-            Py_DECREF(out);
-            Py_DECREF(seq);
-            return NULL;
-        }
-        PyList_SET_ITEM(out, i, value);
-    }
-    Py_DECREF(seq);
-    return out;
+    return map_texts(texts, topic_of, Py_False);
 }
 
 /* len(text.split()) for an ASCII text; -1 for any other (the caller splits it). */
