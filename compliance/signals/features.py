@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import re
 from bisect import bisect_right
+from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
@@ -205,16 +206,20 @@ def _clipped(text: str) -> str:
     return text if len(text) <= HEAD_CHARS + TAIL_CHARS else text[:HEAD_CHARS] + " ... " + text[-TAIL_CHARS:]
 
 
+def _with_python(out: list[Any], left: object, texts: list[str], python: Callable[[list[str]], list[Any]]) -> list[Any]:
+    """The extension's results, with the values of the texts it left (marked `left`) from `python`."""
+    rest = [i for i, value in enumerate(out) if value is left]
+    if rest:
+        for i, value in zip(rest, python([texts[i] for i in rest])):
+            out[i] = value
+    return out
+
+
 def topics_of(texts: list[str]) -> list[str | None]:
     """`[topic_of(t) for t in texts]`."""
     if NATIVE is None:
         return _topics_of(texts)
-    out: list[Any] = NATIVE.topics(texts)  # False where the extension leaves a text to Python
-    rest = [i for i, topic in enumerate(out) if topic is False]
-    if rest:
-        for i, topic in zip(rest, _topics_of([texts[i] for i in rest])):
-            out[i] = topic
-    return out
+    return _with_python(NATIVE.topics(texts), False, texts, _topics_of)  # False: left to Python
 
 
 def _topics_of(texts: list[str]) -> list[str | None]:
@@ -252,12 +257,7 @@ def templates_of(texts: list[str]) -> list[str]:
     """`[template_of(t) for t in texts]`."""
     if NATIVE is None:
         return _templates_of(texts)
-    out: list[Any] = NATIVE.templates(texts)  # None where the extension leaves a text to Python
-    rest = [i for i, template in enumerate(out) if template is None]
-    if rest:
-        for i, template in zip(rest, _templates_of([texts[i] for i in rest])):
-            out[i] = template
-    return out
+    return _with_python(NATIVE.templates(texts), None, texts, _templates_of)  # None: left to Python
 
 
 def _templates_of(texts: list[str]) -> list[str]:
