@@ -46,9 +46,11 @@ class FilePlan:
     """What sniffing a file found: its reader and the batch halves among its first records."""
 
     reader: Reader | None
-    halves: dict[tuple[str, str], int] = field(default_factory=dict)
+    halves: dict[tuple[str, str], int] = field(default_factory=dict)  # batch halves with an id, per side
     size: int = 0
     not_json: bool = False
+    records: int = 0  # JSON objects sampled
+    bare: bool = False  # some sampled record is a half without an id (a request line waiting for its response)
 
 
 def _parse(obj: dict, reader: Reader | None, forced: Reader | None, source: SourceRef
@@ -93,12 +95,15 @@ def _sniff(path: str, forced: Reader | None) -> FilePlan:
     except _READ_ERRORS:
         return FilePlan(None)
     reader = forced or choose_reader(samples)
-    plan = FilePlan(reader, size=size, not_json=not_json)
+    plan = FilePlan(reader, size=size, not_json=not_json, records=len(samples))
     for obj in samples:
         parsed = _parse(obj, reader, forced, SourceRef(path, 0))
-        if type(parsed) is Half and parsed.key is not None:
-            slot = (parsed.family or "", parsed.kind)
-            plan.halves[slot] = plan.halves.get(slot, 0) + 1
+        if type(parsed) is Half:
+            if parsed.key is None:
+                plan.bare = True
+            else:
+                slot = (parsed.family or "", parsed.kind)
+                plan.halves[slot] = plan.halves.get(slot, 0) + 1
     return plan
 
 

@@ -15,13 +15,14 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from .io import _READ_ERRORS, SNIFF_LINES, SNIFF_RECORDS, _parse, iter_log_records
+from .io import _READ_ERRORS, _parse, iter_log_records
+from .io import _sniff as sniff_file  # the reader and batch halves of a file's first records
 from .paths import expand_paths
-from .readers import Half, Ignored, Reader, choose_reader, get_reader
+from .readers import Half, Ignored, get_reader
 from .readers.openai_chat import NAME as _OPENAI_CHAT
 from .readers.openai_chat import fast_decode as _openai_chat_fast
 from .records import LogRecord, ReadStats, SourceRef
-from .streams import GZIP_MAGIC, STDIN, ZSTD_MAGIC, _loads_line, _not_object, _reason, iter_items, open_stream
+from .streams import GZIP_MAGIC, STDIN, ZSTD_MAGIC, _loads_line, _not_object, _reason
 
 CHUNK_BYTES = 32 << 20
 # Per-format fast decoders (raw line -> record): the same record as json.loads and the reader give
@@ -70,32 +71,6 @@ def _layout(path: str) -> str:
     return "jsonl"
 
 
-def _sniff(path: str, forced: Reader | None) -> tuple[Reader | None, bool, bool]:
-    """(reader, has batch halves with ids, has bare halves) from the first records."""
-    samples: list[dict] = []
-    seen = 0
-    try:
-        with open_stream(path) as stream:
-            for _, item in iter_items(stream, path):
-                seen += 1
-                if type(item) is dict:
-                    samples.append(item)
-                    if len(samples) >= SNIFF_RECORDS:
-                        break
-                elif seen >= SNIFF_LINES and not samples:
-                    break
-    except _READ_ERRORS:
-        return None, False, True
-    reader = forced or choose_reader(samples)
-    keyed = bare = False
-    for obj in samples:
-        parsed = _parse(obj, reader, forced, SourceRef(path, 0))
-        if type(parsed) is Half:
-            keyed |= parsed.key is not None
-            bare |= parsed.key is None
-    return reader, keyed, bare or not samples
-
-
 def plan(paths: list[str], log_format: str | None, stats: ReadStats, chunk_bytes: int = CHUNK_BYTES) -> Plan:
     """Partitions in a fixed order (batch group, then files in sorted order, ranges in file order)."""
     forced = get_reader(log_format) if log_format else None
@@ -112,10 +87,14 @@ def plan(paths: list[str], log_format: str | None, stats: ReadStats, chunk_bytes
             size = 0
         out.sizes[path] = size
         layout = _layout(path)
-        reader, keyed, bare = _sniff(path, forced) if layout == "jsonl" else (None, False, True)
-        if keyed:
+        if layout != "jsonl":
+            singles.append(Partition((path,), reader=log_format, forced=forced is not None))
+            continue
+        found = sniff_file(path, forced)
+        reader = found.reader
+        if found.halves:  # batch halves with ids: joined across the files of the group
             batch.append(path)
-        elif layout != "jsonl" or bare or reader is None:
+        elif found.bare or not found.records or reader is None:
             singles.append(Partition((path,), reader=log_format, forced=forced is not None))
         else:
             starts = list(range(0, max(size, 1), chunk_bytes))
