@@ -5,13 +5,15 @@ Python code computes the same way when it is missing. So a machine without a C c
 installs tos-check: the build prints why it skipped the extension and makes a pure-Python wheel.
 TOS_CHECK_NO_NATIVE=1 skips it on purpose.
 
-`python hatch_build.py` builds it in place, next to the source (for a development checkout).
+`python hatch_build.py` builds it in place, next to the source (for a development checkout); an
+editable install (`pip install -e .`) does the same.
 """
 
 from __future__ import annotations
 
 import os
 import shlex
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -50,18 +52,29 @@ except ImportError:  # run as a script, outside a build
 class NativeBuildHook(BuildHookInterface):  # type: ignore[misc,valid-type]
     PLUGIN_NAME = "custom"
 
-    def initialize(self, version: str, build_data: dict) -> None:  # noqa: ARG002
+    def initialize(self, version: str, build_data: dict) -> None:
+        self._scratch: str | None = None
         if self.target_name != "wheel":
             return
-        out = Path(tempfile.mkdtemp(prefix="tos-check-native-")) / Path(TARGET).name
+        # An editable install imports the package from this checkout, so the extension goes next
+        # to its source; a wheel carries it.
+        editable = version == "editable"
+        if not editable:
+            self._scratch = tempfile.mkdtemp(prefix="tos-check-native-")
+        out = ROOT / TARGET if editable else Path(self._scratch) / Path(TARGET).name  # type: ignore[arg-type]
         why = compile_extension(out)
         if why is not None:
             print(f"tos-check: building without the optional C extension ({why}); the Python code is used instead",
                   file=sys.stderr)
             return
-        build_data["force_include"][str(out)] = TARGET
+        if not editable:
+            build_data["force_include"][str(out)] = TARGET
         build_data["pure_python"] = False
         build_data["infer_tag"] = True
+
+    def finalize(self, version: str, build_data: dict, artifact_path: str) -> None:  # noqa: ARG002
+        if self._scratch is not None:
+            shutil.rmtree(self._scratch, ignore_errors=True)
 
 
 if __name__ == "__main__":
