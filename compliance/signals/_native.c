@@ -15,8 +15,9 @@
 #include <Python.h>
 #include <string.h>
 
-#define HEAD_CHARS 360
-#define TAIL_CHARS 120
+/* Set by configure() from features.py, which owns these values: the clipping sizes and the topic
+ * start words. */
+static Py_ssize_t head_chars = -1, tail_chars = -1;
 
 typedef struct {
     char *data;
@@ -73,12 +74,12 @@ static int clip_lower(const char *s, Py_ssize_t n, buf_t *out) {
     const char *parts[3];
     Py_ssize_t sizes[3];
     int count;
-    if (n <= HEAD_CHARS + TAIL_CHARS) {
+    if (n <= head_chars + tail_chars) {
         parts[0] = s; sizes[0] = n; count = 1;
     } else {
-        parts[0] = s; sizes[0] = HEAD_CHARS;
+        parts[0] = s; sizes[0] = head_chars;
         parts[1] = " ... "; sizes[1] = 5;
-        parts[2] = s + n - TAIL_CHARS; sizes[2] = TAIL_CHARS;
+        parts[2] = s + n - tail_chars; sizes[2] = tail_chars;
         count = 3;
     }
     for (int p = 0; p < count; p++) {
@@ -189,20 +190,11 @@ static int blank_quotes(const buf_t *in, buf_t *out) {
     return buf_put(out, t + copied, n - copied);
 }
 
-static const char *const TOPIC_STARTS[] = {
-    "about ", "regarding ", "concerning ", "related to ", "on the topic of ", "on the subject of ",
-    "topic:", "subject:", "theme:", "domain:", "category:",
-};
-#define N_TOPIC_STARTS (sizeof(TOPIC_STARTS) / sizeof(TOPIC_STARTS[0]))
-static unsigned short topic_first[256]; /* per character: the start words that begin with it (bits) */
-static Py_ssize_t topic_len[N_TOPIC_STARTS];
-
-static void init_topic_starts(void) {
-    for (size_t k = 0; k < N_TOPIC_STARTS; k++) {
-        topic_len[k] = (Py_ssize_t)strlen(TOPIC_STARTS[k]);
-        topic_first[(unsigned char)TOPIC_STARTS[k][0]] |= (unsigned short)(1u << k);
-    }
-}
+#define MAX_TOPIC_STARTS 32
+#define MAX_TOPIC_START_LEN 64
+static char topic_starts[MAX_TOPIC_STARTS][MAX_TOPIC_START_LEN];
+static Py_ssize_t topic_len[MAX_TOPIC_STARTS];
+static unsigned int topic_first[256]; /* per character: the start words that begin with it (bits) */
 
 static inline int topic_char(unsigned char c) {
     return !(c == '.' || c == ',' || c == ';' || c == ':' || c == '?' || c == '!' || c == '\n' || c == '"' || c == '(');
@@ -240,8 +232,9 @@ static Py_ssize_t find(const char *t, Py_ssize_t n, Py_ssize_t from, const char 
  * _TOPIC_VALUE = \s*([^.,;:?!\n"“(]{1,80}) whose value is not blank; sorted, overlaps dropped.
  * When the first character after the white space can't start a value, the engine backtracks
  * into the white space and the value is blank, so it is skipped as in Python. Python finds each
- * word with str.find, skipping past each occurrence; no start word overlaps itself (no proper
- * prefix is also a suffix), so that is every occurrence, found here in one pass. Returns the
+ * word with str.find, skipping past each occurrence; features.py configures only words that don't
+ * overlap themselves (no proper prefix is also a suffix), so that is every occurrence, found here
+ * in one pass. Returns the
  * number of spans (into *spans, which the caller frees) or -1. */
 static Py_ssize_t topic_spans(const char *t, Py_ssize_t n, span_t **spans_out) {
     Py_ssize_t count = 0, cap = 8;
@@ -258,7 +251,7 @@ static Py_ssize_t topic_spans(const char *t, Py_ssize_t n, span_t **spans_out) {
             if (!(mask & 1u))
                 continue;
             Py_ssize_t w = topic_len[k];
-            if (pos + w > n || memcmp(t + pos, TOPIC_STARTS[k], w) != 0)
+            if (pos + w > n || memcmp(t + pos, topic_starts[k], w) != 0)
                 continue;
             Py_ssize_t v = pos + w;
             while (v < n && is_space((unsigned char)t[v]))
@@ -418,10 +411,47 @@ static PyObject *topic_of(const char *s, Py_ssize_t n) {
     return result;
 }
 
+/* configure(topic_starts, head_chars, tail_chars): the values features.py owns. The caller checks
+ * what topic_spans assumes of the words (lower-case, none overlapping itself). */
+static PyObject *py_configure(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *words;
+    Py_ssize_t head, tail;
+    if (!PyArg_ParseTuple(args, "O!nn", &PyTuple_Type, &words, &head, &tail))
+        return NULL;
+    Py_ssize_t count = PyTuple_GET_SIZE(words);
+    if (head < 0 || tail < 0 || count > MAX_TOPIC_STARTS) {
+        PyErr_SetString(PyExc_ValueError, "configure: negative clipping size or too many topic start words");
+        return NULL;
+    }
+    for (Py_ssize_t k = 0; k < count; k++) {
+        PyObject *word = PyTuple_GET_ITEM(words, k);
+        if (!PyUnicode_Check(word) || !PyUnicode_IS_ASCII(word) || PyUnicode_GET_LENGTH(word) == 0
+            || PyUnicode_GET_LENGTH(word) >= MAX_TOPIC_START_LEN) {
+            PyErr_SetString(PyExc_ValueError, "configure: topic start words must be non-empty ASCII str of under 64 characters");
+            return NULL;
+        }
+    }
+    memset(topic_first, 0, sizeof(topic_first));
+    for (Py_ssize_t k = 0; k < count; k++) {
+        PyObject *word = PyTuple_GET_ITEM(words, k);
+        topic_len[k] = PyUnicode_GET_LENGTH(word);
+        memcpy(topic_starts[k], PyUnicode_DATA(word), topic_len[k]);
+        topic_first[(unsigned char)topic_starts[k][0]] |= 1u << k;
+    }
+    head_chars = head;
+    tail_chars = tail;
+    Py_RETURN_NONE;
+}
+
 typedef PyObject *(*text_fn)(const char *, Py_ssize_t);
 
 /* [fn(t) for each handled text, `unhandled` for the others] */
 static PyObject *map_texts(PyObject *texts, text_fn fn, PyObject *unhandled) {
+    if (head_chars < 0) {
+        PyErr_SetString(PyExc_RuntimeError, "compliance.signals._native: configure() was not called");
+        return NULL;
+    }
     PyObject *seq = PySequence_Fast(texts, "expected a list of str");
     if (seq == NULL)
         return NULL;
@@ -480,6 +510,8 @@ static PyObject *py_word_count(PyObject *self, PyObject *text) {
 }
 
 static PyMethodDef methods[] = {
+    {"configure", py_configure, METH_VARARGS,
+     "configure(topic_starts: tuple[str, ...], head_chars, tail_chars): set before any other call"},
     {"templates", py_templates, METH_O,
      "templates(texts) -> [template_of(t) for each ASCII text without ``` fences, None for any other]"},
     {"topics", py_topics, METH_O,
@@ -496,7 +528,4 @@ static struct PyModuleDef module = {
     .m_methods = methods,
 };
 
-PyMODINIT_FUNC PyInit__native(void) {
-    init_topic_starts();
-    return PyModule_Create(&module);
-}
+PyMODINIT_FUNC PyInit__native(void) { return PyModule_Create(&module); }

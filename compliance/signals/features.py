@@ -167,12 +167,19 @@ _WORD_BYTES = bytes.maketrans(bytes(range(256)),
 
 
 def _load_native() -> ModuleType | None:
+    """The C extension, configured with this module's clipping sizes and topic start words; None when
+    it is missing, switched off, or can't take the words (it finds each in one pass, which equals
+    str.find's skipping only for lower-case ASCII words that don't overlap themselves)."""
     if os.environ.get("TOS_CHECK_PURE_PYTHON"):
         return None
     try:
         from compliance.signals import _native  # type: ignore[attr-defined]
     except ImportError:
         return None
+    if not all(w.isascii() and w == w.lower() and not any(w[:k] == w[-k:] for k in range(1, len(w)))
+               for w in _TOPIC_STARTS):
+        return None
+    _native.configure(_TOPIC_STARTS, HEAD_CHARS, TAIL_CHARS)
     return _native
 
 

@@ -125,3 +125,27 @@ def test_build_without_a_compiler_says_why(monkeypatch: pytest.MonkeyPatch, tmp_
     assert not (tmp_path / "_native.so").exists()
     monkeypatch.setenv("TOS_CHECK_NO_NATIVE", "1")
     assert hatch_build.compile_extension(tmp_path / "_native.so") == "TOS_CHECK_NO_NATIVE is set"
+
+
+def test_the_extension_takes_its_words_and_sizes_from_features(native, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """Topic start words and clipping sizes are features.py's, given to the extension at load; words
+    it can't scan in one pass leave the work to Python."""
+    text = "Wrt x, about y; and more words here, to be clipped away at the end."
+    try:
+        native.configure(("wrt ",), 10, 5)
+        monkeypatch.setattr(features, "_TOPIC_STARTS", ("wrt ",))
+        monkeypatch.setattr(features, "HEAD_CHARS", 10)
+        monkeypatch.setattr(features, "TAIL_CHARS", 5)
+        assert native.templates([text]) == [features.template_of(text)]
+        assert native.topics([text]) == [features.topic_of(text)] == ["x"]
+        for words in (("a a",), ("About ",), ("café ",)):
+            monkeypatch.setattr(features, "_TOPIC_STARTS", words)
+            assert features._load_native() is None, words
+        with pytest.raises(ValueError):
+            native.configure(("",), 1, 1)
+        with pytest.raises(ValueError):
+            native.configure(("a",), -1, 1)
+    finally:
+        monkeypatch.undo()
+        native.configure(features._TOPIC_STARTS, features.HEAD_CHARS, features.TAIL_CHARS)
+    assert native.templates([text]) == [features.template_of(text)]
