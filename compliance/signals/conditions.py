@@ -396,9 +396,10 @@ def _text_test(field: str, op: str, arg: Any, lemmas: LemmaMatcher) -> Pred:
 
         def lemma(c: Columns, idx: list[int]) -> list[int]:
             vals = c.values(field, idx)
-            if field == "prompt":
-                c.templates(idx)  # all at once, before text_template asks one by one
             labels = lemmas.template_labels
+            if field == "prompt":
+                templates = c.templates(idx)  # all at once
+                return [i for i in idx if vals[i] and label in labels(templates[i])]  # type: ignore[arg-type]
             return [i for i in idx if vals[i] and label in labels(c.text_template(field, i))]
         return lemma
     if op == "regex":
