@@ -1,4 +1,4 @@
-/* Prompt templates, topics and word counts of ASCII texts, in C.
+/* Prompt templates, topics and word counts of ASCII texts, and the usual template-table update, in C.
  *
  * The same values as the Python functions in features.py (template_of, topic_of, word_count),
  * which stay the reference: tests/signals/test_native.py compares the two on fuzzed and
@@ -509,6 +509,155 @@ static PyObject *py_word_count(PyObject *self, PyObject *text) {
     return PyLong_FromSsize_t(words);
 }
 
+/* --- template tables (accumulate.py: TemplateTable.add_many) ---------------------------------
+ *
+ * blocks(t): (" ".join(t.split(" ", 4)[:4]), " ".join(t.rsplit(" ", 4)[-4:])), that is the text
+ * before its fourth space and the text after its fourth space from the end (t itself with fewer). */
+static int blocks_of(PyObject *t, PyObject **first, PyObject **last) {
+    Py_ssize_t n = PyUnicode_GET_LENGTH(t);
+    int kind = PyUnicode_KIND(t);
+    const void *data = PyUnicode_DATA(t);
+    Py_ssize_t head = n, tail = 0;
+    int seen = 0;
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (PyUnicode_READ(kind, data, i) == ' ' && ++seen == 4) {
+            head = i;
+            break;
+        }
+    seen = 0;
+    for (Py_ssize_t i = n - 1; i >= 0; i--)
+        if (PyUnicode_READ(kind, data, i) == ' ' && ++seen == 4) {
+            tail = i + 1;
+            break;
+        }
+    *first = PyUnicode_Substring(t, 0, head);
+    if (*first == NULL)
+        return -1;
+    *last = PyUnicode_Substring(t, tail, n);
+    if (*last == NULL) {
+        Py_CLEAR(*first);
+        return -1;
+    }
+    return 0;
+}
+
+static PyObject *py_blocks(PyObject *self, PyObject *t) {
+    (void)self;
+    if (!PyUnicode_Check(t)) {
+        PyErr_SetString(PyExc_TypeError, "expected a str");
+        return NULL;
+    }
+    PyObject *first, *last;
+    if (blocks_of(t, &first, &last) < 0)
+        return NULL;
+    PyObject *out = PyTuple_Pack(2, first, last);
+    Py_DECREF(first);
+    Py_DECREF(last);
+    return out;
+}
+
+static int bump(PyObject *counts, PyObject *key, PyObject *old) {
+    PyObject *one = PyLong_FromLong(1);
+    if (one == NULL)
+        return -1;
+    PyObject *sum = PyNumber_Add(old, one);
+    Py_DECREF(one);
+    if (sum == NULL)
+        return -1;
+    int rc = PyDict_SetItem(counts, key, sum);
+    Py_DECREF(sum);
+    return rc;
+}
+
+/* table_add(counts, alias, by_block, templates, start, cap, block_cap) -> index
+ *
+ * TemplateTable.add(t) for templates[start:], in order, for as long as that takes none of the
+ * Python-only steps: a fuzzy comparison (an unseen template sharing a block with a kept one), an
+ * eviction (the table is full) or a non-str template. Returns the index of the first template
+ * left to Python (len(templates) when all were added); the caller adds it with TemplateTable.add
+ * and calls again from the next one. */
+static PyObject *py_table_add(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *counts, *alias, *by_block, *templates;
+    Py_ssize_t start, cap, block_cap;
+    if (!PyArg_ParseTuple(args, "O!O!O!O!nnn", &PyDict_Type, &counts, &PyDict_Type, &alias, &PyDict_Type, &by_block,
+                          &PyList_Type, &templates, &start, &cap, &block_cap))
+        return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(templates), i;
+    for (i = start < 0 ? 0 : start; i < n; i++) {
+        PyObject *t = PyList_GET_ITEM(templates, i);
+        if (!PyUnicode_CheckExact(t))
+            break;
+        PyObject *count = PyDict_GetItemWithError(counts, t);
+        if (count != NULL) {
+            if (bump(counts, t, count) < 0)
+                return NULL;
+            continue;
+        }
+        if (PyErr_Occurred())
+            return NULL;
+        PyObject *entry = PyDict_GetItemWithError(alias, t);
+        if (entry != NULL) {
+            Py_INCREF(entry);
+            count = PyDict_GetItemWithError(counts, entry);
+            int rc = count == NULL ? -1 : bump(counts, entry, count);
+            if (count == NULL && !PyErr_Occurred())
+                PyErr_SetObject(PyExc_KeyError, entry); /* counts[entry] += 1 with no such entry */
+            Py_DECREF(entry);
+            if (rc < 0)
+                return NULL;
+            continue;
+        }
+        if (PyErr_Occurred())
+            return NULL;
+        if (PyDict_GET_SIZE(counts) >= cap)
+            break;
+        PyObject *first, *last;
+        if (blocks_of(t, &first, &last) < 0)
+            return NULL;
+        int shared = PyDict_Contains(by_block, first);
+        if (shared == 0)
+            shared = PyDict_Contains(by_block, last);
+        if (shared != 0) {
+            Py_DECREF(first);
+            Py_DECREF(last);
+            if (shared < 0)
+                return NULL;
+            break;
+        }
+        PyObject *one = PyLong_FromLong(1);
+        int rc = one == NULL ? -1 : PyDict_SetItem(counts, t, one);
+        Py_XDECREF(one);
+        PyObject *block_keys[2] = {first, last};
+        for (int k = 0; k < 2 && rc == 0; k++) { /* both, as Python does, even when they are equal */
+            PyObject *kept = PyDict_GetItemWithError(by_block, block_keys[k]);
+            if (kept == NULL) {
+                if (PyErr_Occurred()) {
+                    rc = -1;
+                    break;
+                }
+                kept = PyList_New(0);
+                if (kept == NULL || PyDict_SetItem(by_block, block_keys[k], kept) < 0) {
+                    Py_XDECREF(kept);
+                    rc = -1;
+                    break;
+                }
+                Py_DECREF(kept); /* by_block holds it */
+            }
+            if (!PyList_Check(kept)) {
+                PyErr_SetString(PyExc_TypeError, "by_block values must be lists");
+                rc = -1;
+            } else if (PyList_GET_SIZE(kept) < block_cap)
+                rc = PyList_Append(kept, t);
+        }
+        Py_DECREF(first);
+        Py_DECREF(last);
+        if (rc < 0)
+            return NULL;
+    }
+    return PyLong_FromSsize_t(i);
+}
+
 static PyMethodDef methods[] = {
     {"configure", py_configure, METH_VARARGS,
      "configure(topic_starts: tuple[str, ...], head_chars, tail_chars): set before any other call"},
@@ -517,6 +666,10 @@ static PyMethodDef methods[] = {
     {"topics", py_topics, METH_O,
      "topics(texts) -> [topic_of(t) for each ASCII text without ``` fences, False for any other]"},
     {"word_count", py_word_count, METH_O, "word_count(text) -> len(text.split()) for ASCII text, -1 otherwise"},
+    {"blocks", py_blocks, METH_O, "blocks(template) -> features.blocks(template), for any str"},
+    {"table_add", py_table_add, METH_VARARGS,
+     "table_add(counts, alias, by_block, templates, start, cap, block_cap) -> index of the first template left to "
+     "TemplateTable.add (len(templates) when none)"},
     {NULL, NULL, 0, NULL},
 };
 

@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from compliance.redact import snippet
-from compliance.signals.features import blocks
+from compliance.signals.features import NATIVE, blocks
 
 SAMPLES = 3
 DISTINCT_CAP = 4096
@@ -70,7 +70,21 @@ class TemplateTable:
                 kept.append(template)
 
     def add_many(self, templates: list[str]) -> None:
-        """`add(t)` for each template, in order."""
+        """`add(t)` for each template, in order (in C where the extension is built: see _add_many)."""
+        if NATIVE is None:
+            self._add_many(templates)
+            return
+        at, n = 0, len(templates)
+        while True:
+            # the C loop stops at a template that needs add's Python-only steps (fuzzy match, eviction)
+            at = NATIVE.table_add(self.counts, self.alias, self.by_block, templates, at, self.CAP, BLOCK_CAP)
+            if at >= n:
+                return
+            self.add(templates[at])
+            at += 1
+
+    def _add_many(self, templates: list[str]) -> None:
+        """`add(t)` for each template, in order: the Python reference of the C loop."""
         counts = self.counts
         alias = self.alias
         for template in templates:

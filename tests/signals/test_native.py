@@ -149,3 +149,91 @@ def test_the_extension_takes_its_words_and_sizes_from_features(native, monkeypat
         monkeypatch.undo()
         native.configure(features._TOPIC_STARTS, features.HEAD_CHARS, features.TAIL_CHARS)
     assert native.templates([text]) == [features.template_of(text)]
+
+
+def _table_state(table):  # type: ignore[no-untyped-def]
+    return (list(table.counts.items()), list(table.alias.items()), list(table.by_block.items()), table.evicted,
+            table.overflow)
+
+
+def _template_stream(rng: random.Random, n: int) -> list:  # type: ignore[type-arg]
+    """Templates with repeats, near-duplicates (fuzzy matches through a shared block), short ones
+    (both blocks equal), spaces in odd places, non-ASCII, and enough unique ones to evict."""
+    words = ["write", "a", "diverse", "instruction", "about", "<topic>", "and", "answer", "é", "✓", "rate", "the", "x"]
+    kept: list[str] = []
+    out: list = []  # type: ignore[type-arg]
+    for _ in range(n):
+        mode = rng.random()
+        if mode < 0.3 and kept:
+            out.append(rng.choice(kept))  # a repeat
+        elif mode < 0.45 and kept:
+            base = rng.choice(kept).split(" ")
+            base[rng.randrange(len(base))] = rng.choice(words)  # a near-duplicate: one word changed
+            out.append(" ".join(base))
+        elif mode < 0.5:
+            out.append(" ".join(rng.choice(words) for _ in range(rng.randint(0, 4))))  # at most four words
+        elif mode < 0.53:
+            out.append(rng.choice(["", " ", "a  b   c d e", " a b c d e f ", "a b c d\u3000e f g h"]))
+        else:
+            text = " ".join(rng.choice(words) for _ in range(rng.randint(5, 14))) + f" {rng.randrange(10**6)}"
+            kept.append(text)
+            out.append(text)
+    return out
+
+
+def test_template_table_add_many_matches_python(native, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """The C loop of TemplateTable.add_many leaves each table exactly as the Python loop does:
+    counts, aliases and blocks in the same order, evictions and overflow included."""
+    from compliance.signals import accumulate
+    from compliance.signals.accumulate import TemplateTable
+
+    rng = random.Random(11)
+    evicted = aliased = 0
+    monkeypatch.setattr(TemplateTable, "CAP", 40)  # small, so that eviction and overflow happen often
+    for round_ in range(60):
+        stream = _template_stream(rng, rng.choice((10, 100, 400)))
+        batches = [stream[i:i + rng.randint(1, 60)] for i in range(0, len(stream), 60)]
+        with_c, python = TemplateTable(), TemplateTable()
+        for batch in batches:
+            with_c.add_many(batch)
+            monkeypatch.setattr(accumulate, "NATIVE", None)
+            python.add_many(batch)
+            monkeypatch.setattr(accumulate, "NATIVE", native)
+        assert _table_state(with_c) == _table_state(python), round_
+        evicted += with_c.evicted
+        aliased += len(with_c.alias)
+    assert evicted and aliased  # the stream reached both Python-only steps
+
+
+def test_template_table_evicts_and_overflows_in_c(native, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    from compliance.signals import accumulate
+    from compliance.signals.accumulate import TemplateTable
+
+    monkeypatch.setattr(TemplateTable, "CAP", 4)
+    unique = [f"{i} alpha beta gamma delta epsilon zeta eta {i}" for i in range(10)]  # no block shared
+    table = TemplateTable()
+    table.add_many(unique[:4] + unique[:4])  # four kept, each seen twice: nothing can be evicted
+    table.add_many(unique[4:])
+    assert table.overflow == 6 and table.evicted == 0 and len(table.counts) == 4
+    fresh = TemplateTable()
+    fresh.add_many(unique)  # all seen once: evicted in groups of four
+    monkeypatch.setattr(accumulate, "NATIVE", None)
+    reference = TemplateTable()
+    reference.add_many(unique)
+    assert _table_state(fresh) == _table_state(reference) and fresh.evicted == 8
+
+
+def test_blocks_match_python(native) -> None:  # type: ignore[no-untyped-def]
+    rng = random.Random(5)
+    for template in _template_stream(rng, 3000) + ["", " ", "    ", "a b c d", "a b c d e", "  a b c d e  "]:
+        assert native.blocks(template) == features.blocks(template), template
+
+
+def test_template_table_bad_arguments(native) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(TypeError):
+        native.table_add({}, {}, {}, ("a",), 0, 4, 8)  # a tuple, not a list
+    with pytest.raises(TypeError):
+        native.blocks(b"a b")
+    counts: dict = {}  # type: ignore[type-arg]
+    assert native.table_add(counts, {}, {}, ["a b", 3, "c"], 0, 4, 8) == 1  # non-str: left to Python
+    assert counts == {"a b": 1}
