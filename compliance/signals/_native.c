@@ -13,6 +13,7 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <structmember.h>
 #include <string.h>
 
 /* Set by configure() from features.py, which owns these values: the clipping sizes and the topic
@@ -658,6 +659,433 @@ static PyObject *py_table_add(PyObject *self, PyObject *args) {
     return PyLong_FromSsize_t(i);
 }
 
+/* --- records of the usual openai-chat envelope (readers/openai_chat.py: _from_envelope) -------
+ *
+ * The reader decodes a line into typed msgspec structs; _from_envelope turns them into a LogRecord.
+ * chat_record() does the same for the usual case and returns None for anything else (an unusual
+ * type, a parameter that needs coercion, a time zone other than UTC, a model not yet in the
+ * provider cache, ...), which the caller then hands to _from_envelope. Struct fields and the
+ * record's slots are read and written at their member offsets, found once by configure_chat()
+ * from the classes' member descriptors; LogRecord and SourceRef are slot dataclasses whose
+ * __init__ only assigns, so filling the slots of a new instance builds the same object. */
+
+#define SLOT(obj, off) (*(PyObject **)((char *)(obj) + (off)))
+
+enum { ENV_REQUEST, ENV_RESPONSE, ENV_TIMESTAMP, ENV_ACCOUNT, ENV_KEY, ENV_ENDPOINT, ENV_N };
+static const char *env_fields[] = {"request", "response", "timestamp", "account", "api_key_id", "endpoint"};
+enum { REQ_MESSAGES, REQ_MODEL, REQ_BODY, REQ_N };
+static const char *req_fields[] = {"messages", "model", "body"};
+enum { RESP_CHOICES, RESP_ID, RESP_MODEL, RESP_CREATED, RESP_USAGE, RESP_BODY, RESP_N };
+static const char *resp_fields[] = {"choices", "id", "model", "created", "usage", "body"};
+enum { REC_SOURCE, REC_FORMAT, REC_PROVIDER, REC_MODEL, REC_TIMESTAMP, REC_ACCOUNT, REC_KEY, REC_ENDPOINT, REC_SYSTEM,
+       REC_PROMPT, REC_RESPONSE, REC_PARAMS, REC_USAGE_IN, REC_USAGE_OUT, REC_STATUS, REC_REQUEST_ID, REC_N };
+static const char *rec_fields[] = {"source", "format", "provider", "model", "timestamp", "account", "api_key_id",
+                                   "endpoint", "system", "prompt", "response", "params", "usage_in", "usage_out",
+                                   "status", "request_id"};
+enum { KIND_FLOAT, KIND_INT, KIND_BOOL, KIND_PASS };
+#define MAX_PARAMS 32
+
+static struct {
+    int ready;
+    PyTypeObject *env, *req, *resp, *choice, *answer, *message, *usage, *record, *source;
+    Py_ssize_t env_off[ENV_N], req_off[REQ_N], resp_off[RESP_N], rec_off[REC_N], src_off[3];
+    Py_ssize_t role_off, content_off, choice_message_off, answer_off[3], usage_off[2];
+    Py_ssize_t nparams, param_off[MAX_PARAMS];
+    PyObject *param_name[MAX_PARAMS];
+    int param_kind[MAX_PARAMS], param_is_max_tokens[MAX_PARAMS];
+    PyObject *unset, *system_roles, *raw_prefixes, *providers, *fromisoformat, *utc, *format, *empty_params,
+        *status_ok, *user, *newline, *empty;
+    long long exact; /* ints strictly inside ±exact keep their value through _coerce */
+} chat;
+
+static int member_offset(PyTypeObject *type, const char *name, Py_ssize_t *offset) {
+    PyObject *descr = PyDict_GetItemString(type->tp_dict, name); /* borrowed */
+    if (descr == NULL || !Py_IS_TYPE(descr, &PyMemberDescr_Type)) {
+        PyErr_Format(PyExc_TypeError, "%s.%s is not a slot", type->tp_name, name);
+        return -1;
+    }
+    PyMemberDef *member = ((PyMemberDescrObject *)descr)->d_member;
+    if (member->type != T_OBJECT_EX && member->type != T_OBJECT) {
+        PyErr_Format(PyExc_TypeError, "%s.%s is not an object slot", type->tp_name, name);
+        return -1;
+    }
+    *offset = member->offset;
+    return 0;
+}
+
+static int offsets(PyTypeObject *type, const char **names, int n, Py_ssize_t *out) {
+    for (int i = 0; i < n; i++)
+        if (member_offset(type, names[i], &out[i]) < 0)
+            return -1;
+    return 0;
+}
+
+static PyObject *get_item(PyObject *spec, const char *key) {
+    PyObject *value = PyDict_GetItemString(spec, key); /* borrowed */
+    if (value == NULL)
+        PyErr_Format(PyExc_KeyError, "configure_chat: missing %s", key);
+    return value;
+}
+
+static PyTypeObject *get_type(PyObject *spec, const char *key) {
+    PyObject *value = get_item(spec, key);
+    if (value != NULL && !PyType_Check(value)) {
+        PyErr_Format(PyExc_TypeError, "configure_chat: %s is not a class", key);
+        return NULL;
+    }
+    return (PyTypeObject *)value;
+}
+
+/* configure_chat(spec: dict): the classes and constants of readers/openai_chat.py (see there). */
+static PyObject *py_configure_chat(PyObject *self, PyObject *spec) {
+    (void)self;
+    if (!PyDict_Check(spec)) {
+        PyErr_SetString(PyExc_TypeError, "configure_chat takes a dict");
+        return NULL;
+    }
+    chat.ready = 0;
+    struct { const char *key; PyTypeObject **into; } types[] = {
+        {"envelope", &chat.env}, {"request", &chat.req}, {"response", &chat.resp}, {"choice", &chat.choice},
+        {"answer", &chat.answer}, {"message", &chat.message}, {"usage", &chat.usage}, {"record", &chat.record},
+        {"source", &chat.source}};
+    for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
+        PyTypeObject *type = get_type(spec, types[i].key);
+        if (type == NULL)
+            return NULL;
+        Py_XSETREF(*types[i].into, (PyTypeObject *)Py_NewRef(type));
+    }
+    static const char *src_fields[] = {"path", "line", "record_id"};
+    static const char *answer_fields[] = {"content", "reasoning_content", "reasoning"};
+    static const char *usage_fields[] = {"prompt_tokens", "completion_tokens"};
+    if (offsets(chat.env, env_fields, ENV_N, chat.env_off) < 0 || offsets(chat.req, req_fields, REQ_N, chat.req_off) < 0
+        || offsets(chat.resp, resp_fields, RESP_N, chat.resp_off) < 0
+        || offsets(chat.record, rec_fields, REC_N, chat.rec_off) < 0 || offsets(chat.source, src_fields, 3, chat.src_off) < 0
+        || offsets(chat.answer, answer_fields, 3, chat.answer_off) < 0
+        || offsets(chat.usage, usage_fields, 2, chat.usage_off) < 0 || member_offset(chat.message, "role", &chat.role_off) < 0
+        || member_offset(chat.message, "content", &chat.content_off) < 0
+        || member_offset(chat.choice, "message", &chat.choice_message_off) < 0)
+        return NULL;
+    /* every slot of the record and the source is filled here: no other slot may exist */
+    PyObject *record_slots = PyObject_GetAttrString((PyObject *)chat.record, "__slots__");
+    PyObject *source_slots = PyObject_GetAttrString((PyObject *)chat.source, "__slots__");
+    int slots_ok = record_slots != NULL && source_slots != NULL && PyTuple_Check(record_slots) && PyTuple_Check(source_slots)
+                   && PyTuple_GET_SIZE(record_slots) == REC_N && PyTuple_GET_SIZE(source_slots) == 3;
+    Py_XDECREF(record_slots);
+    Py_XDECREF(source_slots);
+    if (!slots_ok) {
+        if (!PyErr_Occurred())
+            PyErr_SetString(PyExc_TypeError, "configure_chat: record or source has other slots than expected");
+        return NULL;
+    }
+    PyObject *params = get_item(spec, "params"); /* [(field, name, kind, is_max_tokens)] in struct order */
+    if (params == NULL)
+        return NULL;
+    if (!PyList_Check(params) || PyList_GET_SIZE(params) > MAX_PARAMS) {
+        PyErr_SetString(PyExc_TypeError, "configure_chat: params must be a list of at most 32 tuples");
+        return NULL;
+    }
+    chat.nparams = PyList_GET_SIZE(params);
+    for (Py_ssize_t i = 0; i < chat.nparams; i++) {
+        const char *field;
+        PyObject *name;
+        int kind, is_max;
+        if (!PyArg_ParseTuple(PyList_GET_ITEM(params, i), "sUip", &field, &name, &kind, &is_max))
+            return NULL;
+        if (member_offset(chat.req, field, &chat.param_off[i]) < 0)
+            return NULL;
+        Py_XSETREF(chat.param_name[i], Py_NewRef(name));
+        chat.param_kind[i] = kind;
+        chat.param_is_max_tokens[i] = is_max;
+    }
+    struct { const char *key; PyObject **into; } values[] = {
+        {"unset", &chat.unset}, {"system_roles", &chat.system_roles}, {"raw_prefixes", &chat.raw_prefixes},
+        {"providers", &chat.providers}, {"fromisoformat", &chat.fromisoformat}, {"utc", &chat.utc},
+        {"format", &chat.format}, {"empty_params", &chat.empty_params}, {"status_ok", &chat.status_ok}};
+    for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
+        PyObject *value = get_item(spec, values[i].key);
+        if (value == NULL)
+            return NULL;
+        Py_XSETREF(*values[i].into, Py_NewRef(value));
+    }
+    if (!PyFrozenSet_Check(chat.system_roles) || !PyTuple_Check(chat.raw_prefixes) || !PyDict_Check(chat.providers)) {
+        PyErr_SetString(PyExc_TypeError, "configure_chat: system_roles, raw_prefixes, providers: frozenset, tuple, dict");
+        return NULL;
+    }
+    PyObject *exact = get_item(spec, "exact");
+    if (exact == NULL || (chat.exact = PyLong_AsLongLong(exact)) == -1)
+        return NULL;
+    if (chat.user == NULL && (chat.user = PyUnicode_InternFromString("user")) == NULL)
+        return NULL;
+    if (chat.newline == NULL && (chat.newline = PyUnicode_FromString("\n")) == NULL)
+        return NULL;
+    if (chat.empty == NULL && (chat.empty = PyUnicode_FromString("")) == NULL)
+        return NULL;
+    chat.ready = 1;
+    Py_RETURN_NONE;
+}
+
+/* "\n".join(parts); the one part itself when there is one */
+static PyObject *joined(PyObject *parts) {
+    Py_ssize_t n = PyList_GET_SIZE(parts);
+    if (n == 0)
+        return Py_NewRef(chat.empty);
+    if (n == 1)
+        return Py_NewRef(PyList_GET_ITEM(parts, 0));
+    return PyUnicode_Join(chat.newline, parts);
+}
+
+static int param_value(PyObject *value, int kind, long long exact) {
+    PyTypeObject *type = Py_TYPE(value);
+    switch (kind) {
+    case KIND_FLOAT:
+        return type == &PyFloat_Type;
+    case KIND_BOOL:
+        return type == &PyBool_Type;
+    case KIND_INT:
+        if (type == &PyLong_Type) {
+            int overflow;
+            long long v = PyLong_AsLongLongAndOverflow(value, &overflow);
+            if (v == -1 && PyErr_Occurred()) {
+                PyErr_Clear();
+                return 0;
+            }
+            return !overflow && -exact < v && v < exact;
+        }
+        return 0;
+    default: /* a kind _coerce passes through: str or int */
+        return type == &PyUnicode_Type || type == &PyLong_Type;
+    }
+}
+
+/* One of the optional str fields: the value (None, or a str; `or None` applied), or NULL when it
+ * needs Python (another type). */
+static PyObject *opt_text(PyObject *value) {
+    if (value == Py_None || (PyUnicode_CheckExact(value) && PyUnicode_GET_LENGTH(value) == 0))
+        return Py_NewRef(Py_None);
+    if (PyUnicode_CheckExact(value))
+        return Py_NewRef(value);
+    return NULL;
+}
+
+#define LEAVE()                                                                                                    \
+    do {                                                                                                           \
+        goto left;                                                                                                 \
+    } while (0)
+
+static PyObject *py_chat_record(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    (void)self;
+    if (nargs != 3) {
+        PyErr_SetString(PyExc_TypeError, "chat_record(envelope, path, line)");
+        return NULL;
+    }
+    if (!chat.ready) {
+        PyErr_SetString(PyExc_RuntimeError, "compliance.signals._native: configure_chat() was not called");
+        return NULL;
+    }
+    PyObject *env = args[0], *path = args[1], *line = args[2];
+    PyObject *system = NULL, *user = NULL, *texts = NULL, *params = NULL, *ts = NULL, *account = NULL, *key = NULL,
+             *endpoint = NULL, *result = NULL;
+    if (Py_TYPE(env) != chat.env)
+        LEAVE();
+    PyObject *req = SLOT(env, chat.env_off[ENV_REQUEST]), *resp = SLOT(env, chat.env_off[ENV_RESPONSE]);
+    if (req == NULL || resp == NULL || Py_TYPE(req) != chat.req || Py_TYPE(resp) != chat.resp)
+        LEAVE();
+    if (SLOT(req, chat.req_off[REQ_BODY]) != chat.unset || SLOT(resp, chat.resp_off[RESP_BODY]) != chat.unset)
+        LEAVE();
+    /* choices: each a non-empty answer without reasoning */
+    PyObject *choices = SLOT(resp, chat.resp_off[RESP_CHOICES]);
+    if (choices == NULL || !PyList_CheckExact(choices) || (texts = PyList_New(0)) == NULL)
+        LEAVE();
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(choices); i++) {
+        PyObject *choice = PyList_GET_ITEM(choices, i);
+        if (Py_TYPE(choice) != chat.choice)
+            LEAVE();
+        PyObject *answer = SLOT(choice, chat.choice_message_off);
+        if (answer == NULL || Py_TYPE(answer) != chat.answer)
+            LEAVE();
+        PyObject *content = SLOT(answer, chat.answer_off[0]);
+        if (content == NULL || !PyUnicode_CheckExact(content) || PyUnicode_GET_LENGTH(content) == 0
+            || SLOT(answer, chat.answer_off[1]) != Py_None || SLOT(answer, chat.answer_off[2]) != Py_None)
+            LEAVE();
+        if (PyList_Append(texts, content) < 0)
+            goto error;
+    }
+    /* usage and created */
+    PyObject *usage_in = Py_None, *usage_out = Py_None;
+    PyObject *usage = SLOT(resp, chat.resp_off[RESP_USAGE]);
+    if (usage == NULL)
+        LEAVE();
+    if (usage != Py_None) {
+        if (Py_TYPE(usage) != chat.usage)
+            LEAVE();
+        usage_in = SLOT(usage, chat.usage_off[0]);
+        usage_out = SLOT(usage, chat.usage_off[1]);
+        if (usage_in == NULL || usage_out == NULL)
+            LEAVE();
+    }
+    PyObject *created = SLOT(resp, chat.resp_off[RESP_CREATED]);
+    if (created == NULL)
+        LEAVE();
+    if (created != Py_None) {
+        int overflow;
+        long long value = PyLong_CheckExact(created) ? PyLong_AsLongLongAndOverflow(created, &overflow) : -1;
+        if (value == -1 && PyErr_Occurred())
+            PyErr_Clear();
+        if (!PyLong_CheckExact(created) || overflow || value < 0 || value >= 100000000000LL)
+            LEAVE();
+    }
+    /* messages: user turns and system (or developer) turns, with str or null contents */
+    PyObject *messages = SLOT(req, chat.req_off[REQ_MESSAGES]);
+    if (messages == NULL || !PyList_CheckExact(messages) || (system = PyList_New(0)) == NULL || (user = PyList_New(0)) == NULL)
+        LEAVE();
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(messages); i++) {
+        PyObject *message = PyList_GET_ITEM(messages, i);
+        if (Py_TYPE(message) != chat.message)
+            LEAVE();
+        PyObject *role = SLOT(message, chat.role_off), *content = SLOT(message, chat.content_off);
+        if (role == NULL || content == NULL || !PyUnicode_CheckExact(role))
+            LEAVE();
+        PyObject *into;
+        int eq = PyUnicode_Compare(role, chat.user);
+        if (eq == -1 && PyErr_Occurred())
+            goto error;
+        if (eq == 0)
+            into = user;
+        else {
+            int found = PySet_Contains(chat.system_roles, role);
+            if (found < 0)
+                goto error;
+            if (!found)
+                continue;
+            into = system;
+        }
+        if (content == Py_None)
+            continue;
+        if (!PyUnicode_CheckExact(content))
+            LEAVE();
+        if (PyUnicode_GET_LENGTH(content) > 0 && PyList_Append(into, content) < 0)
+            goto error;
+    }
+    /* parameters that need no coercion, in the struct's order; one max_tokens spelling at most */
+    int max_tokens = 0;
+    for (Py_ssize_t i = 0; i < chat.nparams; i++) {
+        PyObject *value = SLOT(req, chat.param_off[i]);
+        if (value == NULL)
+            LEAVE();
+        if (value == Py_None)
+            continue;
+        if (chat.param_is_max_tokens[i] && ++max_tokens > 1)
+            LEAVE();
+        if (!param_value(value, chat.param_kind[i], chat.exact))
+            LEAVE();
+        if (params == NULL && (params = PyDict_New()) == NULL)
+            goto error;
+        if (PyDict_SetItem(params, chat.param_name[i], value) < 0)
+            goto error;
+    }
+    /* the usual ISO timestamp in UTC */
+    PyObject *stamp = SLOT(env, chat.env_off[ENV_TIMESTAMP]);
+    if (stamp == NULL || !PyUnicode_CheckExact(stamp) || PyUnicode_GET_LENGTH(stamp) == 0)
+        LEAVE();
+    ts = PyObject_CallOneArg(chat.fromisoformat, stamp);
+    if (ts == NULL) {
+        PyErr_Clear(); /* _from_envelope raises it again, and the general reader reports it */
+        LEAVE();
+    }
+    PyObject *tzinfo = PyObject_GetAttrString(ts, "tzinfo");
+    if (tzinfo == NULL)
+        goto error;
+    Py_DECREF(tzinfo); /* only compared */
+    if (tzinfo != chat.utc)
+        LEAVE();
+    /* account, key id (no raw key), endpoint */
+    if (SLOT(env, chat.env_off[ENV_ACCOUNT]) == NULL || (account = opt_text(SLOT(env, chat.env_off[ENV_ACCOUNT]))) == NULL)
+        LEAVE();
+    PyObject *raw_key = SLOT(env, chat.env_off[ENV_KEY]);
+    if (raw_key == NULL || (key = opt_text(raw_key)) == NULL)
+        LEAVE();
+    if (PyUnicode_CheckExact(raw_key)) {
+        for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(chat.raw_prefixes); i++) {
+            Py_ssize_t hit = PyUnicode_Tailmatch(raw_key, PyTuple_GET_ITEM(chat.raw_prefixes, i), 0, PY_SSIZE_T_MAX, -1);
+            if (hit < 0)
+                goto error;
+            if (hit)
+                LEAVE();
+        }
+    }
+    if (SLOT(env, chat.env_off[ENV_ENDPOINT]) == NULL || (endpoint = opt_text(SLOT(env, chat.env_off[ENV_ENDPOINT]))) == NULL)
+        LEAVE();
+    /* model and its provider, from the reader's cache */
+    PyObject *model = SLOT(resp, chat.resp_off[RESP_MODEL]);
+    if (model == NULL)
+        LEAVE();
+    int truthy = PyObject_IsTrue(model);
+    if (truthy < 0)
+        goto error;
+    if (!truthy)
+        model = SLOT(req, chat.req_off[REQ_MODEL]);
+    if (model == NULL)
+        LEAVE();
+    PyObject *provider = PyDict_GetItemWithError(chat.providers, model);
+    if (provider == NULL) {
+        if (PyErr_Occurred())
+            goto error;
+        LEAVE(); /* _from_envelope infers it and fills the cache */
+    }
+    PyObject *record_id = SLOT(resp, chat.resp_off[RESP_ID]);
+    if (record_id == NULL)
+        LEAVE();
+    int has_id = PyObject_IsTrue(record_id);
+    if (has_id < 0)
+        goto error;
+    /* SourceRef(path, line, record_id or None) and the record, slot by slot */
+    PyObject *source = chat.source->tp_alloc(chat.source, 0);
+    if (source == NULL)
+        goto error;
+    SLOT(source, chat.src_off[0]) = Py_NewRef(path);
+    SLOT(source, chat.src_off[1]) = Py_NewRef(line);
+    SLOT(source, chat.src_off[2]) = Py_NewRef(has_id ? record_id : Py_None);
+    PyObject *record = chat.record->tp_alloc(chat.record, 0);
+    if (record == NULL) {
+        Py_DECREF(source);
+        goto error;
+    }
+    PyObject *values[REC_N] = {
+        source, Py_NewRef(chat.format), Py_NewRef(provider), Py_NewRef(model), Py_NewRef(ts), Py_NewRef(account),
+        Py_NewRef(key), Py_NewRef(endpoint), joined(system), joined(user), joined(texts),
+        Py_NewRef(params != NULL ? params : chat.empty_params), Py_NewRef(usage_in), Py_NewRef(usage_out),
+        Py_NewRef(chat.status_ok), Py_NewRef(record_id)};
+    int failed = 0;
+    for (int i = 0; i < REC_N; i++) {
+        if (values[i] == NULL)
+            failed = 1;
+        SLOT(record, chat.rec_off[i]) = values[i];
+    }
+    if (failed) {
+        Py_DECREF(record);
+        goto error;
+    }
+    result = record;
+    goto done;
+left:
+    if (PyErr_Occurred())
+        goto error;
+    result = Py_NewRef(Py_None);
+    goto done;
+error:
+    result = NULL;
+done:
+    Py_XDECREF(system);
+    Py_XDECREF(user);
+    Py_XDECREF(texts);
+    Py_XDECREF(params);
+    Py_XDECREF(ts);
+    Py_XDECREF(account);
+    Py_XDECREF(key);
+    Py_XDECREF(endpoint);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"configure", py_configure, METH_VARARGS,
      "configure(topic_starts: tuple[str, ...], head_chars, tail_chars): set before any other call"},
@@ -666,6 +1094,10 @@ static PyMethodDef methods[] = {
     {"topics", py_topics, METH_O,
      "topics(texts) -> [topic_of(t) for each ASCII text without ``` fences, False for any other]"},
     {"word_count", py_word_count, METH_O, "word_count(text) -> len(text.split()) for ASCII text, -1 otherwise"},
+    {"configure_chat", py_configure_chat, METH_O,
+     "configure_chat(spec: dict): the structs, record classes and constants of readers/openai_chat.py"},
+    {"chat_record", (PyCFunction)(void (*)(void))py_chat_record, METH_FASTCALL,
+     "chat_record(envelope, path, line) -> openai_chat._from_envelope's record for the usual envelope, None otherwise"},
     {"blocks", py_blocks, METH_O, "blocks(template) -> features.blocks(template), for any str"},
     {"table_add", py_table_add, METH_VARARGS,
      "table_add(counts, alias, by_block, templates, start, cap, block_cap) -> index of the first template left to "

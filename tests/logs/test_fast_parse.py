@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 from dataclasses import fields
 
+import pytest
+
 from compliance.sources.logs.io import _parse
+from compliance.sources.logs.readers import openai_chat
 from compliance.sources.logs.readers.openai_chat import READER, fast_decode
 from compliance.sources.logs.records import SourceRef
 
@@ -22,6 +26,19 @@ PLAIN = {
                  "choices": [{"index": 0, "message": {"role": "assistant", "content": "7"}, "finish_reason": "stop"}],
                  "usage": {"prompt_tokens": 12, "completion_tokens": 1, "total_tokens": 13}},
 }
+
+
+@pytest.fixture(autouse=True, params=["c", "python"])
+def record_builder(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every test here runs twice: records built by the C extension's chat_record (where built) and
+    by _from_envelope alone."""
+    if request.param == "python":
+        monkeypatch.setattr(openai_chat, "_CHAT_RECORD", None)
+    elif openai_chat._CHAT_RECORD is None:
+        if os.environ.get("TOS_CHECK_REQUIRE_NATIVE") == "1":
+            pytest.fail("the C extension is not built (TOS_CHECK_REQUIRE_NATIVE=1)")
+        pytest.skip("the C extension is not built here (python hatch_build.py)")
+    return str(request.param)
 
 
 def _variants() -> list[dict]:
@@ -178,3 +195,4 @@ def test_fast_decode_reads_every_kept_parameter() -> None:
     from compliance.sources.logs.readers.openai_chat import _PARAM_KEYS
 
     assert sorted(_PARAM_KEYS) == sorted(PARAM_TABLE)
+

@@ -8,19 +8,24 @@ builds it). The Python functions in features.py are the reference.
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import subprocess
 import sys
+from dataclasses import fields
 from pathlib import Path
 
 import pytest
 
 from compliance.signals import features
+from compliance.sources.logs.readers import openai_chat
 
+from ..logs.test_fast_parse import PLAIN, _variants
 from .test_template_fast_paths import _fuzz_texts
 
 ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT / "tests" / "logs" / "data"
 
 
 @pytest.fixture(scope="module")
@@ -237,3 +242,46 @@ def test_template_table_bad_arguments(native) -> None:  # type: ignore[no-untype
     counts: dict = {}  # type: ignore[type-arg]
     assert native.table_add(counts, {}, {}, ["a b", 3, "c"], 0, 4, 8) == 1  # non-str: left to Python
     assert counts == {"a b": 1}
+
+
+# --- records of the usual openai-chat envelope (tests/logs/test_fast_parse.py runs the reader with and without it)
+
+
+def test_chat_record_equals_from_envelope_or_declines(native) -> None:  # type: ignore[no-untyped-def]
+    """openai_chat's records in C (chat_record): the C record builder gives _from_envelope's record (same values and types, the source's
+    record id included) or None, on every variant and every line of the sample logs."""
+    chat = openai_chat._CHAT_RECORD
+    lines = [json.dumps(obj).encode() for obj in _variants()]
+    lines += [line for path in sorted(DATA.glob("*.jsonl")) for line in path.read_bytes().splitlines()]
+    lines.append(json.dumps(PLAIN).replace('"gpt-4o-2024-08-06"', '"a-model-not-seen-before"').encode())
+    taken = declined = 0
+    for i, line in enumerate(lines):
+        try:
+            env = openai_chat._DECODE(line)
+        except Exception:  # noqa: BLE001 - not the fast shape
+            continue
+        try:
+            want = openai_chat._from_envelope(env, "x.jsonl", i + 1)
+        except Exception:  # noqa: BLE001 - _from_envelope raises: C must decline
+            want = None
+        got = chat(env, "x.jsonl", i + 1)
+        if got is None:
+            declined += 1
+            continue
+        assert want is not None, line
+        assert got == want and got.source == want.source and got.source.record_id == want.source.record_id, line
+        assert [type(getattr(got, f.name)) for f in fields(got)] == [type(getattr(want, f.name)) for f in fields(want)]
+        taken += 1
+    assert taken >= 10 and declined >= 10
+    # a model the provider cache hasn't seen is declined once, then taken
+    fresh = openai_chat._DECODE(json.dumps(PLAIN).replace('"gpt-4o-2024-08-06"', '"another-unseen-model"').encode())
+    assert chat(fresh, "x", 1) is None
+    assert openai_chat._from_envelope(fresh, "x", 1) is not None
+    assert chat(fresh, "x", 1) == openai_chat._from_envelope(fresh, "x", 1)
+
+
+def test_chat_record_bad_calls(native) -> None:  # type: ignore[no-untyped-def]
+    chat = openai_chat._CHAT_RECORD
+    with pytest.raises(TypeError):
+        chat(None, "x")
+    assert chat({"request": {}}, "x", 1) is None  # not the envelope struct: declined

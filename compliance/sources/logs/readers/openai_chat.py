@@ -140,6 +140,7 @@ READER = Reader(NAME, detect, parse)
 # reader, so records, errors and skip reasons are always exactly the reader's.
 
 from datetime import UTC, datetime  # noqa: E402
+from typing import Any  # noqa: E402
 
 import msgspec  # noqa: E402
 from msgspec.structs import astuple  # noqa: E402
@@ -215,6 +216,28 @@ _EXACT = 2 ** 53  # ints below this survive _coerce's float round trip unchanged
 _PROVIDERS: dict[str | None, str | None] = {}
 
 
+def _native_chat() -> Any:
+    """The C version of _from_envelope (compliance/signals/_native.c: chat_record), configured with
+    this module's structs and constants; None where the extension is not built or switched off."""
+    from compliance.signals.features import NATIVE
+
+    if NATIVE is None:
+        return None
+    kinds = {FLOAT: 0, INT: 1, BOOL: 2}
+    NATIVE.configure_chat({
+        "envelope": _Envelope, "request": _Request, "response": _Response, "choice": _Choice,
+        "answer": _ChoiceMessage, "message": _Message, "usage": _Usage, "record": LogRecord, "source": SourceRef,
+        "params": [(key, name, kinds.get(kind, 3), name == "max_tokens") for key, (name, kind) in zip(_PARAM_KEYS, _PARAM_SPECS)],
+        "unset": _UNSET, "system_roles": frozenset(SYSTEM_ROLES), "raw_prefixes": tuple(RAW_KEY_PREFIXES),
+        "providers": _PROVIDERS, "fromisoformat": datetime.fromisoformat, "utc": UTC, "format": NAME,
+        "empty_params": EMPTY_PARAMS, "status_ok": STATUS_OK, "exact": _EXACT,
+    })
+    return NATIVE.chat_record
+
+
+_CHAT_RECORD = _native_chat()
+
+
 def fast_decode(raw: bytes, path: str, line: int) -> LogRecord | None:
     """`parse(json.loads(raw), source)` for the plain client-logged envelope, or None.
 
@@ -227,6 +250,10 @@ def fast_decode(raw: bytes, path: str, line: int) -> LogRecord | None:
         env = _DECODE(raw)
     except (msgspec.DecodeError, RecursionError):
         return None
+    if _CHAT_RECORD is not None:
+        record = _CHAT_RECORD(env, path, line)  # the usual envelope, in C; None: not the usual one
+        if record is not None:
+            return record  # type: ignore[no-any-return]
     try:
         return _from_envelope(env, path, line)
     except Exception:  # noqa: BLE001 - whatever it is, the general reader reports it (or raises it) the same way
