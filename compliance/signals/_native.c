@@ -1086,6 +1086,103 @@ done:
     return result;
 }
 
+/* --- cue sentences of a template (conditions.py: LemmaMatcher.template_cue_text) -------------
+ *
+ * cue_sentences(template, literals): the sentences of an ASCII template that hold an occurrence
+ * (its first character) of one of the literals, joined by single spaces, or the template itself
+ * when none does. Sentences end where a space follows one of . ! ? ; : (that space is dropped).
+ * The caller passes only literals that str.find may look for sentence by sentence (conditions.py:
+ * _findable) and templates without NUL or line breaks; None for a non-ASCII template. */
+static PyObject *py_cue_sentences(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *template, *literals;
+    if (!PyArg_ParseTuple(args, "UO!", &template, &PyList_Type, &literals))
+        return NULL;
+    if (!PyUnicode_IS_ASCII(template))
+        Py_RETURN_NONE;
+    const char *t = (const char *)PyUnicode_DATA(template);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(template);
+    /* sentence k spans [starts[k], ends[k]); the space after a stop belongs to none */
+    Py_ssize_t cap = 16, count = 0;
+    Py_ssize_t *starts = PyMem_Malloc(cap * sizeof(Py_ssize_t)), *ends = PyMem_Malloc(cap * sizeof(Py_ssize_t));
+    char *hit = NULL;
+    PyObject *result = NULL;
+    if (starts == NULL || ends == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    Py_ssize_t from = 0;
+    for (Py_ssize_t i = 0; i <= n; i++) {
+        char before = i > 0 ? t[i - 1] : 0;
+        int stop = i == n || (t[i] == ' ' && (before == '.' || before == '!' || before == '?' || before == ';' || before == ':'));
+        if (!stop)
+            continue;
+        if (count == cap) {
+            cap *= 2;
+            Py_ssize_t *s2 = PyMem_Realloc(starts, cap * sizeof(Py_ssize_t)), *e2;
+            if (s2 == NULL) {
+                PyErr_NoMemory();
+                goto done;
+            }
+            starts = s2;
+            e2 = PyMem_Realloc(ends, cap * sizeof(Py_ssize_t));
+            if (e2 == NULL) {
+                PyErr_NoMemory();
+                goto done;
+            }
+            ends = e2;
+        }
+        starts[count] = from;
+        ends[count] = i;
+        count++;
+        from = i + 1;
+    }
+    hit = PyMem_Calloc(count, 1);
+    if (hit == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t k = 0; k < PyList_GET_SIZE(literals); k++) {
+        PyObject *literal = PyList_GET_ITEM(literals, k);
+        if (!PyUnicode_Check(literal) || !PyUnicode_IS_ASCII(literal)) {
+            PyErr_SetString(PyExc_TypeError, "cue_sentences: literals must be ASCII str");
+            goto done;
+        }
+        const char *w = (const char *)PyUnicode_DATA(literal);
+        Py_ssize_t m = PyUnicode_GET_LENGTH(literal), at = 0, sentence = 0;
+        /* like str.find from at + 1 after each occurrence (overlapping); an empty literal occurs everywhere */
+        while (at + m <= n) {
+            Py_ssize_t pos = m == 0 ? at : find(t, n, at, w, m);
+            if (pos < 0)
+                break;
+            while (sentence + 1 < count && starts[sentence + 1] <= pos) /* bisect_right(starts, pos) - 1 */
+                sentence++;
+            hit[sentence] = 1;
+            at = pos + 1;
+        }
+    }
+    buf_t out;
+    if (buf_init(&out, n + 1) < 0)
+        goto done;
+    int kept = 0;
+    for (Py_ssize_t k = 0; k < count; k++) {
+        if (!hit[k] || ends[k] == starts[k])
+            continue;
+        if ((kept && buf_put(&out, " ", 1) < 0) || buf_put(&out, t + starts[k], ends[k] - starts[k]) < 0) {
+            buf_free(&out);
+            goto done;
+        }
+        kept = 1;
+    }
+    result = kept ? PyUnicode_FromStringAndSize(out.data, out.len) : Py_NewRef(template);
+    buf_free(&out);
+done:
+    PyMem_Free(starts);
+    PyMem_Free(ends);
+    PyMem_Free(hit);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"configure", py_configure, METH_VARARGS,
      "configure(topic_starts: tuple[str, ...], head_chars, tail_chars): set before any other call"},
@@ -1098,6 +1195,8 @@ static PyMethodDef methods[] = {
      "configure_chat(spec: dict): the structs, record classes and constants of readers/openai_chat.py"},
     {"chat_record", (PyCFunction)(void (*)(void))py_chat_record, METH_FASTCALL,
      "chat_record(envelope, path, line) -> openai_chat._from_envelope's record for the usual envelope, None otherwise"},
+    {"cue_sentences", py_cue_sentences, METH_VARARGS,
+     "cue_sentences(template, literals) -> the template's sentences holding a literal (LemmaMatcher.template_cue_text)"},
     {"blocks", py_blocks, METH_O, "blocks(template) -> features.blocks(template), for any str"},
     {"table_add", py_table_add, METH_VARARGS,
      "table_add(counts, alias, by_block, templates, start, cap, block_cap) -> index of the first template left to "

@@ -228,6 +228,7 @@ class LemmaMatcher:
         self.cue_match: Callable[[str], Any] | None = None  # and its match function (str -> literal indices)
         self.cue_literals: list[str] = []  # the set's literals (case-folded), by index
         self._findable: list[bool] = []  # per literal: may template_cue_text look for it with str.find?
+        self._sentences: Callable[[str, list[str]], str] = cue_sentences  # or the C extension's, set with _findable
 
     def cue_text(self, text: str) -> str:
         """The sentences of `text` holding a prefilter literal: cues sit in the instructions, and the
@@ -254,26 +255,12 @@ class LemmaMatcher:
         findable = self._findable
         if len(findable) != len(self.cue_literals):
             findable = self._findable = [_findable(literal) for literal in self.cue_literals]
+            from compliance.signals.features import NATIVE
+
+            self._sentences = NATIVE.cue_sentences if NATIVE is not None else cue_sentences
         if not template.isascii() or "\0" in template or "\n" in template or not all(findable[i] for i in found):
             return self.cue_text(template)
-        literals = [self.cue_literals[i] for i in found]
-        marked = template
-        for stop in _STOPS:
-            if stop in marked:
-                marked = marked.replace(stop, stop[0] + "\0")
-        sentences = marked.split("\0")
-        starts, pos = [], 0
-        for sentence in sentences:
-            starts.append(pos)
-            pos += len(sentence) + 1
-        hit: set[int] = set()
-        for literal in literals:
-            at = template.find(literal)
-            while at >= 0:
-                hit.add(bisect_right(starts, at) - 1)
-                at = template.find(literal, at + 1)
-        kept = [sentences[i] for i in sorted(hit) if sentences[i]]
-        return " ".join(kept) if kept else template
+        return self._sentences(template, [self.cue_literals[i] for i in found])  # type: ignore[no-any-return]
 
     def template_labels(self, template: str) -> frozenset[str]:
         """`labels(cue_text(template))`, cached by template (campaign templates repeat, and the
@@ -333,7 +320,7 @@ class LemmaMatcher:
 
     def __getstate__(self) -> dict[str, Any]:
         return {"_patterns": self._patterns, "_built": None, "_cache": {}, "_by_template": {}, "cue": None, "cue_match": None,
-                "cue_literals": [], "_findable": []}
+                "cue_literals": [], "_findable": [], "_sentences": cue_sentences}
 
 
 _STOPS = (". ", "! ", "? ", "; ", ": ")  # where _SENTENCE splits a single-spaced text
@@ -344,6 +331,29 @@ def _findable(literal: str) -> bool:
     not starting or ending with a space, and not spanning a sentence end."""
     return literal.isascii() and literal == literal.strip() and not any(stop in literal for stop in _STOPS) \
         and literal == literal.lower()
+
+
+def cue_sentences(template: str, literals: list[str]) -> str:
+    """The sentences of a lower-case ASCII template (no NUL, no line break) that hold an occurrence
+    of one of the literals (all _findable), joined by spaces; the template when none does. The
+    Python reference of the C extension's cue_sentences (tests/signals/test_native.py)."""
+    marked = template
+    for stop in _STOPS:
+        if stop in marked:
+            marked = marked.replace(stop, stop[0] + "\0")
+    sentences = marked.split("\0")
+    starts, pos = [], 0
+    for sentence in sentences:
+        starts.append(pos)
+        pos += len(sentence) + 1
+    hit: set[int] = set()
+    for literal in literals:
+        at = template.find(literal)
+        while at >= 0:
+            hit.add(bisect_right(starts, at) - 1)
+            at = template.find(literal, at + 1)
+    kept = [sentences[i] for i in sorted(hit) if sentences[i]]
+    return " ".join(kept) if kept else template
 
 
 def _value_test(field: str, op: str, arg: Any) -> Pred:

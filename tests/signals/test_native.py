@@ -285,3 +285,22 @@ def test_chat_record_bad_calls(native) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(TypeError):
         chat(None, "x")
     assert chat({"request": {}}, "x", 1) is None  # not the envelope struct: declined
+
+
+def test_cue_sentences_match_python(native) -> None:  # type: ignore[no-untyped-def]
+    """LemmaMatcher.template_cue_text's sentence step in C equals conditions.cue_sentences: stops
+    in every position, overlapping and repeated literals, literals across a stop's space, empty
+    sentences and an empty literal."""
+    from compliance.signals.conditions import _findable, cue_sentences
+
+    rng = random.Random(3)
+    pieces = ["write", " ", "a", "aa", "dataset", "data set", ". ", "! ", "? ", "; ", ": ", ".", ":", "x", "step by step",
+              "rate", "score", "0", "_", "<topic>", "...", "  "]
+    vocabulary = ["a", "aa", "aaa", "dataset", "data set", "rate", "score", "step by step", "x", "set", "", "write a"]
+    for _ in range(20000):
+        template = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 40)))
+        literals = [w for w in rng.sample(vocabulary, rng.randint(0, 5)) if _findable(w)]
+        assert native.cue_sentences(template, literals) == cue_sentences(template, literals), (template, literals)
+    assert native.cue_sentences("é. a", ["a"]) is None  # non-ASCII: the caller's Python path
+    with pytest.raises(TypeError):
+        native.cue_sentences("a. b", ("a",))
