@@ -1183,6 +1183,193 @@ done:
     return result;
 }
 
+/* --- the prefilter's literal set (compiled.py: SignalSet._matcher) -------------------------------
+ *
+ * LiteralSet(literals, fallback)(text): the indices, ascending, of the literals that occur in text
+ * ignoring case, which is what the prefilter's RE2 set (case-insensitive, one escaped literal per
+ * pattern) answers. Only ASCII literals are accepted (ValueError otherwise: the caller keeps RE2),
+ * and only ASCII texts are scanned here; any other text is passed to fallback(text), the RE2 set,
+ * since Unicode case folding can match non-ASCII characters to ASCII ones (K and the Kelvin sign).
+ * One pass over the text: a literal can start at a position only if it is in the bit masks of the
+ * position's character (its first character) and of the next two (its second and third). */
+#include <stdint.h>
+
+typedef struct {
+    PyObject_HEAD
+    Py_ssize_t count, words;
+    uint64_t *first;  /* [257][words]: literals whose first character is c, ignoring case */
+    uint64_t *second; /* [257][words]: ... whose second is c; 256 = past the end (one-character literals) */
+    uint64_t *third;  /* [257][words]: ... whose third is c; 256 = past the end (literals of one or two) */
+    uint64_t *empty;  /* [words]: empty literals (they occur in every text) */
+    char **text;
+    Py_ssize_t *len;
+    PyObject *fallback;
+} literal_set_t;
+
+static inline unsigned char lower_ascii(unsigned char c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
+
+static void literal_set_dealloc(literal_set_t *self) {
+    PyMem_Free(self->first);
+    PyMem_Free(self->second);
+    PyMem_Free(self->third);
+    PyMem_Free(self->empty);
+    if (self->text != NULL)
+        for (Py_ssize_t i = 0; i < self->count; i++)
+            PyMem_Free(self->text[i]);
+    PyMem_Free(self->text);
+    PyMem_Free(self->len);
+    Py_XDECREF(self->fallback);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static PyObject *literal_set_new(PyTypeObject *type, PyObject *args, PyObject *kwds) {
+    PyObject *literals, *fallback;
+    static char *kwlist[] = {"literals", "fallback", NULL};
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O!O", kwlist, &PyList_Type, &literals, &fallback))
+        return NULL;
+    if (!PyCallable_Check(fallback)) {
+        PyErr_SetString(PyExc_TypeError, "LiteralSet: fallback must be callable");
+        return NULL;
+    }
+    Py_ssize_t count = PyList_GET_SIZE(literals);
+    for (Py_ssize_t i = 0; i < count; i++) {
+        PyObject *literal = PyList_GET_ITEM(literals, i);
+        if (!PyUnicode_Check(literal)) {
+            PyErr_SetString(PyExc_TypeError, "LiteralSet: literals must be str");
+            return NULL;
+        }
+        if (!PyUnicode_IS_ASCII(literal)) {
+            PyErr_SetString(PyExc_ValueError, "LiteralSet: only ASCII literals");
+            return NULL;
+        }
+    }
+    literal_set_t *self = (literal_set_t *)type->tp_alloc(type, 0);
+    if (self == NULL)
+        return NULL;
+    self->count = count;
+    self->words = count / 64 + 1;
+    self->first = PyMem_Calloc(257 * self->words, sizeof(uint64_t));
+    self->second = PyMem_Calloc(257 * self->words, sizeof(uint64_t));
+    self->third = PyMem_Calloc(257 * self->words, sizeof(uint64_t));
+    self->empty = PyMem_Calloc(self->words, sizeof(uint64_t));
+    self->text = PyMem_Calloc(count + 1, sizeof(char *));
+    self->len = PyMem_Calloc(count + 1, sizeof(Py_ssize_t));
+    self->fallback = Py_NewRef(fallback);
+    if (self->first == NULL || self->second == NULL || self->third == NULL || self->empty == NULL || self->text == NULL || self->len == NULL) {
+        Py_DECREF(self);
+        return PyErr_NoMemory();
+    }
+    for (Py_ssize_t i = 0; i < count; i++) {
+        PyObject *literal = PyList_GET_ITEM(literals, i);
+        Py_ssize_t n = PyUnicode_GET_LENGTH(literal);
+        const unsigned char *data = (const unsigned char *)PyUnicode_DATA(literal);
+        if ((self->text[i] = PyMem_Malloc(n + 1)) == NULL) {
+            Py_DECREF(self);
+            return PyErr_NoMemory();
+        }
+        for (Py_ssize_t k = 0; k < n; k++)
+            self->text[i][k] = (char)lower_ascii(data[k]);
+        self->len[i] = n;
+        uint64_t bit = (uint64_t)1 << (i % 64);
+        Py_ssize_t word = i / 64;
+        if (n == 0) {
+            self->empty[word] |= bit;
+            continue;
+        }
+        /* indexed by the text's byte as it is: a letter sets the masks of both its cases */
+        uint64_t *masks[3] = {self->first, self->second, self->third};
+        for (Py_ssize_t k = 0; k <= 2; k++) { /* a literal too short to have character k takes any, and the end */
+            if (n <= k) {
+                for (int c = 0; c < 257; c++)
+                    masks[k][c * self->words + word] |= bit;
+                continue;
+            }
+            unsigned char c = (unsigned char)self->text[i][k];
+            masks[k][c * self->words + word] |= bit;
+            if (c >= 'a' && c <= 'z')
+                masks[k][(c - 32) * self->words + word] |= bit;
+        }
+    }
+    return (PyObject *)self;
+}
+
+static PyObject *literal_set_call(literal_set_t *self, PyObject *args, PyObject *kwds) {
+    PyObject *text;
+    if (kwds != NULL && PyDict_GET_SIZE(kwds) > 0) {
+        PyErr_SetString(PyExc_TypeError, "LiteralSet takes one text");
+        return NULL;
+    }
+    if (!PyArg_ParseTuple(args, "U", &text))
+        return NULL;
+    if (!PyUnicode_IS_ASCII(text))
+        return PyObject_CallOneArg(self->fallback, text);
+    const unsigned char *t = (const unsigned char *)PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text), words = self->words, left = 0;
+    uint64_t found_one = 0, *found = words == 1 ? &found_one : PyMem_Calloc(words, sizeof(uint64_t));
+    if (found == NULL)
+        return PyErr_NoMemory();
+    for (Py_ssize_t w = 0; w < words; w++)
+        found[w] = self->empty[w];
+    left = self->count;
+    for (Py_ssize_t w = 0; w < words; w++)
+        for (uint64_t m = found[w]; m; m &= m - 1)
+            left--;
+    for (Py_ssize_t i = 0; i < n && left > 0; i++) {
+        Py_ssize_t c1 = i + 1 < n ? t[i + 1] : 256, c2 = i + 2 < n ? t[i + 2] : 256;
+        if (words == 1) { /* the usual case: up to 64 literals */
+            uint64_t candidates = self->first[t[i]] & self->second[c1] & self->third[c2] & ~found_one;
+            if (candidates == 0)
+                continue;
+        }
+        const uint64_t *first = self->first + t[i] * words, *second = self->second + c1 * words,
+                       *third = self->third + c2 * words;
+        for (Py_ssize_t w = 0; w < words; w++) {
+            uint64_t candidates = first[w] & second[w] & third[w] & ~found[w];
+            while (candidates) {
+                int b = __builtin_ctzll(candidates);
+                candidates &= candidates - 1;
+                Py_ssize_t j = w * 64 + b, m = self->len[j];
+                if (m > n - i)
+                    continue;
+                const char *lit = self->text[j];
+                Py_ssize_t k = 3;
+                while (k < m && lower_ascii(t[i + k]) == (unsigned char)lit[k])
+                    k++;
+                if (k >= m) {
+                    found[w] |= (uint64_t)1 << b;
+                    left--;
+                }
+            }
+        }
+    }
+    PyObject *out = PyList_New(0);
+    for (Py_ssize_t w = 0; w < words && out != NULL; w++)
+        for (uint64_t m = found[w]; m; m &= m - 1) {
+            PyObject *index = PyLong_FromSsize_t(w * 64 + __builtin_ctzll(m));
+            if (index == NULL || PyList_Append(out, index) < 0) {
+                Py_XDECREF(index);
+                Py_CLEAR(out);
+                break;
+            }
+            Py_DECREF(index);
+        }
+    if (words != 1)
+        PyMem_Free(found);
+    return out;
+}
+
+static PyTypeObject literal_set_type = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "compliance.signals._native.LiteralSet",
+    .tp_basicsize = sizeof(literal_set_t),
+    .tp_dealloc = (destructor)literal_set_dealloc,
+    .tp_call = (ternaryfunc)literal_set_call,
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "LiteralSet(literals, fallback)(text) -> indices of the literals in text, ignoring case "
+              "(ASCII texts; fallback(text) for others)",
+    .tp_new = literal_set_new,
+};
+
 static PyMethodDef methods[] = {
     {"configure", py_configure, METH_VARARGS,
      "configure(topic_starts: tuple[str, ...], head_chars, tail_chars): set before any other call"},
@@ -1212,4 +1399,15 @@ static struct PyModuleDef module = {
     .m_methods = methods,
 };
 
-PyMODINIT_FUNC PyInit__native(void) { return PyModule_Create(&module); }
+PyMODINIT_FUNC PyInit__native(void) {
+    if (PyType_Ready(&literal_set_type) < 0)
+        return NULL;
+    PyObject *m = PyModule_Create(&module);
+    if (m == NULL)
+        return NULL;
+    if (PyModule_AddObjectRef(m, "LiteralSet", (PyObject *)&literal_set_type) < 0) {
+        Py_DECREF(m);
+        return NULL;
+    }
+    return m;
+}

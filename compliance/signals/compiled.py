@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from compliance.errors import InputError
@@ -167,6 +168,7 @@ class SignalSet:
             else:
                 match = raw.Match
                 self._match = lambda text: match(text.encode("utf-8"))
+            self._match = _literal_scanner(self.literals, self._match) or self._match
             self.lemmas.cue_match = self._match
             self.lemmas.cue_literals = self.literals
         return self._match
@@ -226,6 +228,17 @@ class SignalSet:
                 c.hits[name] = set(idx)
             out.append(idx)
         return c, out
+
+
+def _literal_scanner(literals: list[str], fallback: Callable[[str], Any]) -> Callable[[str], Any] | None:
+    """The C extension's one-pass scanner for ASCII texts (the same answers as the RE2 set, which
+    it calls for other texts), or None: no extension, or a literal that isn't ASCII."""
+    from compliance.signals.features import NATIVE
+
+    if NATIVE is None or not all(literal.isascii() for literal in literals):
+        return None
+    scanner: Callable[[str], Any] = NATIVE.LiteralSet(list(literals), fallback)
+    return scanner
 
 
 def load_signals(extra_dirs: list[Path] | None = None, include_bundled: bool = True, root: Path | None = None) -> SignalSet:

@@ -304,3 +304,50 @@ def test_cue_sentences_match_python(native) -> None:  # type: ignore[no-untyped-
     assert native.cue_sentences("é. a", ["a"]) is None  # non-ASCII: the caller's Python path
     with pytest.raises(TypeError):
         native.cue_sentences("a. b", ("a",))
+
+
+def _re2_set(literals: list[str]):  # type: ignore[no-untyped-def]
+    import re2  # type: ignore[import-untyped]
+
+    options = re2.Options()
+    options.case_sensitive = False
+    options.never_capture = True
+    found = re2.Set.SearchSet(options)
+    for literal in literals:
+        found.Add(re2.escape(literal))
+    found.Compile()
+    return lambda text: found.Match(text.encode("utf-8")) or []  # the wrapper says None for no match
+
+
+def test_literal_set_matches_the_re2_set(native) -> None:  # type: ignore[no-untyped-def]
+    """The prefilter's C scanner answers what its RE2 set answers: the bundled literals, and a set
+    of over 64 short literals (several mask words, one- and two-character literals, an empty one),
+    on texts mixing cases, NUL, line breaks and non-ASCII (which goes to the fallback)."""
+    from compliance.signals.compiled import load_signals
+
+    rng = random.Random(1)
+    bundled = load_signals([]).literals
+    short = sorted({"".join(rng.choice("abcAB-&") for _ in range(rng.randint(1, 5))).lower() for _ in range(150)}) + [""]
+    for literals, alphabet in ((bundled, bundled + [w.upper() for w in bundled] + [w[:2] for w in bundled]
+                                + list("abcxyzABZ .,\n\x00") + ["é", "\u212a", "\u017f"]),
+                               (short, list("abcABé -&\n\x00"))):
+        assert len(literals) > 40
+        reference = _re2_set(literals)
+        scanner = native.LiteralSet(list(literals), reference)
+        for _ in range(20000):
+            text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
+            assert sorted(scanner(text)) == sorted(reference(text)), (text, literals is bundled)
+    assert native.LiteralSet(["kelvin"], _re2_set(["kelvin"]))("\u212aelvin") == [0]  # Unicode folding: RE2's answer
+    with pytest.raises(ValueError):
+        native.LiteralSet(["café"], reference)  # non-ASCII literal: the caller keeps RE2
+    with pytest.raises(TypeError):
+        native.LiteralSet(["a"], None)
+    with pytest.raises(TypeError):
+        scanner(b"bytes")
+
+
+def test_signal_set_uses_the_scanner(native) -> None:  # type: ignore[no-untyped-def]
+    from compliance.signals.compiled import load_signals
+
+    signals = load_signals([])
+    assert isinstance(signals._matcher(), native.LiteralSet)
