@@ -68,6 +68,8 @@ static inline int is_word(unsigned char c) { return is_alnum(c) || c == '_'; }
 static inline int is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
 static inline int is_lower(unsigned char c) { return c >= 'a' && c <= 'z'; }
 
+static unsigned char lower_table[256];
+
 /* features._clip: the head and tail of a long text, lower-cased. */
 static int clip_lower(const char *s, Py_ssize_t n, buf_t *out) {
     if (buf_init(out, n + 8) < 0)
@@ -85,8 +87,7 @@ static int clip_lower(const char *s, Py_ssize_t n, buf_t *out) {
     }
     for (int p = 0; p < count; p++) {
         for (Py_ssize_t i = 0; i < sizes[p]; i++) {
-            unsigned char c = (unsigned char)parts[p][i];
-            out->data[out->len++] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : (char)c;
+            out->data[out->len++] = (char)lower_table[(unsigned char)parts[p][i]];
         }
     }
     return 0;
@@ -196,6 +197,7 @@ static int blank_quotes(const buf_t *in, buf_t *out) {
 static char topic_starts[MAX_TOPIC_STARTS][MAX_TOPIC_START_LEN];
 static Py_ssize_t topic_len[MAX_TOPIC_STARTS];
 static unsigned int topic_first[256]; /* per character: the start words that begin with it (bits) */
+static unsigned int start_mask[256];  /* per character: 0 after a letter or digit (no start word there), else ~0 */
 
 static inline int topic_char(unsigned char c) {
     return !(c == '.' || c == ',' || c == ';' || c == ':' || c == '?' || c == '!' || c == '\n' || c == '"' || c == '(');
@@ -244,15 +246,18 @@ static Py_ssize_t topic_spans(const char *t, Py_ssize_t n, span_t **spans_out) {
         PyErr_NoMemory();
         return -1;
     }
+    unsigned int may_start = ~0u; /* ~0u unless the previous character is a letter or digit */
     for (Py_ssize_t pos = 0; pos < n; pos++) {
-        unsigned int mask = topic_first[(unsigned char)t[pos]];
-        if (mask == 0 || (pos > 0 && is_alnum((unsigned char)t[pos - 1])))
+        unsigned char c = (unsigned char)t[pos];
+        unsigned int mask = topic_first[c] & may_start; /* a table and a mask: one branch per character */
+        may_start = start_mask[c];
+        if (mask == 0)
             continue;
         for (size_t k = 0; mask != 0; k++, mask >>= 1) {
             if (!(mask & 1u))
                 continue;
             Py_ssize_t w = topic_len[k];
-            if (pos + w > n || memcmp(t + pos, topic_starts[k], w) != 0)
+            if (pos + w > n || (w > 1 && t[pos + 1] != topic_starts[k][1]) || memcmp(t + pos, topic_starts[k], w) != 0)
                 continue;
             Py_ssize_t v = pos + w;
             while (v < n && is_space((unsigned char)t[v]))
@@ -309,27 +314,30 @@ static int blank_topics(const buf_t *in, buf_t *out) {
 
 /* " ".join(_numbers(t).split()): every run of digits becomes one 0, white-space runs one space,
  * no space at either end. Written into out (which must hold at least len bytes). */
-static Py_ssize_t squeeze(const char *t, Py_ssize_t n, char *out) {
-    Py_ssize_t len = 0;
-    int pending_space = 0;
-    for (Py_ssize_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)t[i];
-        if (is_space(c)) {
-            pending_space = len > 0;
-            continue;
-        }
-        if (pending_space) {
-            out[len++] = ' ';
-            pending_space = 0;
-        }
-        if (is_digit(c)) {
-            out[len++] = '0';
-            while (i + 1 < n && is_digit((unsigned char)t[i + 1]))
-                i++;
-        } else {
-            out[len++] = (char)c;
-        }
+static unsigned char squeeze_class[256]; /* 0 any other character, 1 white space, 2 digit */
+static unsigned char squeeze_char[256];  /* what each character becomes: ' ', '0', or itself */
+
+static void squeeze_tables(void) {
+    for (int c = 0; c < 256; c++) {
+        squeeze_class[c] = is_space((unsigned char)c) ? 1 : is_digit((unsigned char)c) ? 2 : 0;
+        squeeze_char[c] = squeeze_class[c] == 1 ? ' ' : squeeze_class[c] == 2 ? '0' : (unsigned char)c;
     }
+}
+
+static Py_ssize_t squeeze(const char *t, Py_ssize_t n, char *out) {
+    /* Without a branch per character: every character is written at `len`, which moves on unless it
+     * continues a run of white space or digits (a run at the start counts as following white space);
+     * a space left at the end is dropped. `out` may be `t`: len never passes i. */
+    Py_ssize_t len = 0;
+    unsigned char previous = 1;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)t[i], k = squeeze_class[c];
+        out[len] = (char)squeeze_char[c];
+        len += (k == 0) | (k != previous);
+        previous = k;
+    }
+    if (len > 0 && out[len - 1] == ' ')
+        len--;
     return len;
 }
 
@@ -1400,6 +1408,11 @@ static struct PyModuleDef module = {
 };
 
 PyMODINIT_FUNC PyInit__native(void) {
+    squeeze_tables();
+    for (int c = 0; c < 256; c++)
+        start_mask[c] = is_alnum((unsigned char)c) ? 0u : ~0u;
+    for (int c = 0; c < 256; c++)
+        lower_table[c] = (unsigned char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
     if (PyType_Ready(&literal_set_type) < 0)
         return NULL;
     PyObject *m = PyModule_Create(&module);
