@@ -880,6 +880,8 @@ static PyObject *opt_text(PyObject *value) {
         goto left;                                                                                                 \
     } while (0)
 
+static PyObject *chat_record(PyObject *env, PyObject *path, PyObject *line);
+
 static PyObject *py_chat_record(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
     (void)self;
     if (nargs != 3) {
@@ -890,7 +892,63 @@ static PyObject *py_chat_record(PyObject *self, PyObject *const *args, Py_ssize_
         PyErr_SetString(PyExc_RuntimeError, "compliance.signals._native: configure_chat() was not called");
         return NULL;
     }
-    PyObject *env = args[0], *path = args[1], *line = args[2];
+    return chat_record(args[0], args[1], args[2]);
+}
+
+/* chat_lines(lines, start, path, line, pos, end, decode, errors, out) -> (index, pos)
+ *
+ * partitions._read_range's loop over the lines of a range for the usual openai-chat line: from
+ * lines[start], while a line starts before `end` (pos is where lines[start] starts), decode it
+ * with `decode` (the reader's msgspec decoder) and build its record with chat_record, numbered
+ * line + 1, line + 2, ...; append the records to `out`. Stops at the first line that needs the
+ * Python path (the decoder raises one of `errors`, or chat_record declines) or that starts at or
+ * after `end`, without consuming it, and returns its index and start. */
+static PyObject *py_chat_lines(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *lines, *path, *decode, *errors, *out;
+    Py_ssize_t start, line;
+    long long pos, end;
+    if (!PyArg_ParseTuple(args, "O!nUnLLOOO!", &PyList_Type, &lines, &start, &path, &line, &pos, &end, &decode, &errors,
+                          &PyList_Type, &out))
+        return NULL;
+    if (!chat.ready) {
+        PyErr_SetString(PyExc_RuntimeError, "compliance.signals._native: configure_chat() was not called");
+        return NULL;
+    }
+    Py_ssize_t i = start < 0 ? 0 : start, n = PyList_GET_SIZE(lines);
+    for (; i < n && pos < end; i++) {
+        PyObject *raw = PyList_GET_ITEM(lines, i);
+        if (!PyBytes_Check(raw)) {
+            PyErr_SetString(PyExc_TypeError, "chat_lines: lines must be bytes");
+            return NULL;
+        }
+        PyObject *env = PyObject_CallOneArg(decode, raw);
+        if (env == NULL) {
+            if (!PyErr_ExceptionMatches(errors))
+                return NULL;
+            PyErr_Clear();
+            break;
+        }
+        PyObject *number = PyLong_FromSsize_t(line + (i - start) + 1);
+        PyObject *record = number == NULL ? NULL : chat_record(env, path, number);
+        Py_DECREF(env);
+        Py_XDECREF(number);
+        if (record == NULL)
+            return NULL;
+        if (record == Py_None) {
+            Py_DECREF(record);
+            break;
+        }
+        int rc = PyList_Append(out, record);
+        Py_DECREF(record);
+        if (rc < 0)
+            return NULL;
+        pos += PyBytes_GET_SIZE(raw);
+    }
+    return Py_BuildValue("nL", i, pos);
+}
+
+static PyObject *chat_record(PyObject *env, PyObject *path, PyObject *line) {
     PyObject *system = NULL, *user = NULL, *texts = NULL, *params = NULL, *ts = NULL, *account = NULL, *key = NULL,
              *endpoint = NULL, *result = NULL;
     if (Py_TYPE(env) != chat.env)
@@ -1392,6 +1450,9 @@ static PyMethodDef methods[] = {
      "chat_record(envelope, path, line) -> openai_chat._from_envelope's record for the usual envelope, None otherwise"},
     {"cue_sentences", py_cue_sentences, METH_VARARGS,
      "cue_sentences(template, literals) -> the template's sentences holding a literal (LemmaMatcher.template_cue_text)"},
+    {"chat_lines", py_chat_lines, METH_VARARGS,
+     "chat_lines(lines, start, path, line, pos, end, decode, errors, out) -> (index, pos): records of the usual "
+     "openai-chat lines appended to out, up to the first line left to Python"},
     {"blocks", py_blocks, METH_O, "blocks(template) -> features.blocks(template), for any str"},
     {"table_add", py_table_add, METH_VARARGS,
      "table_add(counts, alias, by_block, templates, start, cap, block_cap) -> index of the first template left to "

@@ -22,7 +22,7 @@ from compliance.signals.compiled import SignalSet
 from compliance.signals.evaluate import AccountResult, Cluster, evaluate
 from compliance.signals.progress import Progress
 from compliance.sources.logs import ReadStats
-from compliance.sources.logs.partitions import CHUNK_BYTES, Partition, plan, read_partition
+from compliance.sources.logs.partitions import CHUNK_BYTES, Partition, plan, read_partition_batches
 from compliance.sources.logs.streams import STDIN
 
 PARALLEL_MIN_BYTES = 8 << 20
@@ -52,11 +52,11 @@ def _read(part: Partition, signals: SignalSet, counter: Any = None, progress: Pr
     acc = Accumulator(signals)
     batch: list[Any] = []
     with _quiet_gc(signals) as settle:
-        for record in read_partition(part, acc.stats):
-            batch.append(record)
-            if len(batch) == BATCH:
-                _fold(acc, batch, counter, progress)
-                batch = []
+        for records in read_partition_batches(part, acc.stats):
+            batch.extend(records)
+            while len(batch) >= BATCH:
+                _fold(acc, batch[:BATCH], counter, progress)
+                del batch[:BATCH]
                 settle()
         _fold(acc, batch, counter, progress)
     return acc

@@ -21,6 +21,7 @@ from .paths import expand_paths
 from .readers import Half, Ignored, get_reader
 from .readers.openai_chat import NAME as _OPENAI_CHAT
 from .readers.openai_chat import fast_decode as _openai_chat_fast
+from .readers.openai_chat import fast_lines as _openai_chat_lines
 from .records import LogRecord, ReadStats, SourceRef
 from .streams import GZIP_MAGIC, STDIN, ZSTD_MAGIC, _loads_line, _not_object, _reason
 
@@ -28,6 +29,11 @@ CHUNK_BYTES = 32 << 20
 # Per-format fast decoders (raw line -> record): the same record as json.loads and the reader give
 # for the usual line shape, None otherwise.
 _FAST_PARSERS = {_OPENAI_CHAT: _openai_chat_fast}
+# ... and per-format loops over many lines (C extension): records of the leading lines that the fast
+# decoder takes, up to the first it doesn't. Missing where the extension isn't built.
+_FAST_LINES = {_OPENAI_CHAT: _openai_chat_lines} if _openai_chat_lines is not None else {}
+_READ_HINT = 1 << 20  # bytes of lines read at a time
+BATCH = 2048  # records handed on at a time
 _HEAD_BYTES = 64
 
 
@@ -111,17 +117,32 @@ def plan(paths: list[str], log_format: str | None, stats: ReadStats, chunk_bytes
 
 def read_partition(part: Partition, stats: ReadStats) -> Iterator[LogRecord]:
     """Records of one partition; range line numbers are local (1 = first line owned)."""
-    if not part.is_range:
-        return iter_log_records(list(part.files), part.reader if part.forced else None, stats)
-    return _read_range(part, stats)
+    for batch in read_partition_batches(part, stats):
+        yield from batch
 
 
-def _read_range(part: Partition, stats: ReadStats) -> Iterator[LogRecord]:
+def read_partition_batches(part: Partition, stats: ReadStats) -> Iterator[list[LogRecord]]:
+    """`read_partition` in lists of up to BATCH records (a range hands on each chunk of lines it read)."""
+    if part.is_range:
+        yield from _read_range(part, stats)
+        return
+    batch: list[LogRecord] = []
+    for record in iter_log_records(list(part.files), part.reader if part.forced else None, stats):
+        batch.append(record)
+        if len(batch) == BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _read_range(part: Partition, stats: ReadStats) -> Iterator[list[LogRecord]]:
     path = part.files[0]
     reader = get_reader(part.reader) if part.reader else None
     forced = reader if part.forced else None
     skipped = stats.skipped
     fast = _FAST_PARSERS.get(reader.name) if reader is not None else None
+    many = _FAST_LINES.get(reader.name) if reader is not None else None
     line = 0
     if part.chunk == 0:
         stats.files += 1
@@ -132,39 +153,56 @@ def _read_range(part: Partition, stats: ReadStats) -> Iterator[LogRecord]:
                 handle.seek(part.start - 1)
                 handle.readline()  # the line running into this range belongs to the previous one
             pos = handle.tell()
-            for raw in handle:
-                if pos >= part.end:
+            end = part.end
+            while pos < end:
+                lines = handle.readlines(_READ_HINT)
+                if not lines:
                     break
-                pos += len(raw)
-                line += 1
-                stats.lines += 1
-                if fast is not None:
-                    record = fast(raw, path, line)
-                    if record is not None:
-                        stats.records += 1
-                        yield record
+                out: list[LogRecord] = []
+                i, count = 0, len(lines)
+                while i < count and pos < end:
+                    if many is not None:  # the usual lines, in C, up to the first it leaves
+                        start, taken = i, len(out)
+                        i, pos = many(lines, i, path, line, pos, end, out)
+                        line += i - start
+                        stats.lines += i - start
+                        stats.records += len(out) - taken
+                        if i >= count or pos >= end:
+                            break
+                    raw = lines[i]
+                    i += 1
+                    pos += len(raw)
+                    line += 1
+                    stats.lines += 1
+                    if fast is not None:
+                        record = fast(raw, path, line)
+                        if record is not None:
+                            stats.records += 1
+                            out.append(record)
+                            continue
+                    try:
+                        obj = _loads_line(raw)
+                    except (ValueError, RecursionError) as exc:
+                        skipped.append((path, line, _reason(raw, exc)))
                         continue
-                try:
-                    obj = _loads_line(raw)
-                except (ValueError, RecursionError) as exc:
-                    skipped.append((path, line, _reason(raw, exc)))
-                    continue
-                if type(obj) is not dict:
-                    skipped.append((path, line, _not_object(obj)))
-                    continue
-                parsed = _parse(obj, reader, forced, SourceRef(path, line))
-                kind = type(parsed)
-                if kind is LogRecord:
-                    stats.records += 1
-                    yield parsed  # type: ignore[misc]
-                elif kind is Half:
-                    stats.records += 1  # a half past the sniffed head: kept unjoined, not dropped
-                    yield parsed.record  # type: ignore[union-attr]
-                elif kind is Ignored:
-                    reason = parsed.reason  # type: ignore[union-attr]
-                    stats.ignored[reason] = stats.ignored.get(reason, 0) + 1
-                else:
-                    skipped.append((path, line, parsed))  # type: ignore[arg-type]
+                    if type(obj) is not dict:
+                        skipped.append((path, line, _not_object(obj)))
+                        continue
+                    parsed = _parse(obj, reader, forced, SourceRef(path, line))
+                    kind = type(parsed)
+                    if kind is LogRecord:
+                        stats.records += 1
+                        out.append(parsed)  # type: ignore[arg-type]
+                    elif kind is Half:
+                        stats.records += 1  # a half past the sniffed head: kept unjoined, not dropped
+                        out.append(parsed.record)  # type: ignore[union-attr]
+                    elif kind is Ignored:
+                        reason = parsed.reason  # type: ignore[union-attr]
+                        stats.ignored[reason] = stats.ignored.get(reason, 0) + 1
+                    else:
+                        skipped.append((path, line, parsed))  # type: ignore[arg-type]
+                if out:
+                    yield out
     except _READ_ERRORS as exc:
         where = f" after line {line} of range {part.chunk}" if line else ""
         stats.unreadable.append((path, f"{getattr(exc, 'strerror', None) or exc}{where}"))

@@ -236,6 +236,26 @@ def _native_chat() -> Any:
 
 
 _CHAT_RECORD = _native_chat()
+_DECODE_ERRORS = (msgspec.DecodeError, RecursionError)
+
+
+def _native_lines() -> Any:
+    if _CHAT_RECORD is None:
+        return None
+    from compliance.signals.features import NATIVE
+
+    chat_lines = NATIVE.chat_lines
+
+    def fast_lines(lines: list[bytes], start: int, path: str, line: int, pos: int, end: int,
+                   out: list[LogRecord]) -> tuple[int, int]:
+        """`fast_decode` over lines[start:] in C (_native.chat_lines) while it gives records and the
+        lines start before `end`: appends the records (numbered line + 1, ...) to out and returns the
+        index and start of the first line it left, to the caller's per-line path."""
+        return chat_lines(lines, start, path, line, pos, end, _DECODE, _DECODE_ERRORS, out)  # type: ignore[no-any-return]
+    return fast_lines
+
+
+fast_lines = _native_lines()  # None without the C extension
 
 
 def fast_decode(raw: bytes, path: str, line: int) -> LogRecord | None:
@@ -248,7 +268,7 @@ def fast_decode(raw: bytes, path: str, line: int) -> LogRecord | None:
     """
     try:
         env = _DECODE(raw)
-    except (msgspec.DecodeError, RecursionError):
+    except _DECODE_ERRORS:
         return None
     if _CHAT_RECORD is not None:
         record = _CHAT_RECORD(env, path, line)  # the usual envelope, in C; None: not the usual one
