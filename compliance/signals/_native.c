@@ -1436,6 +1436,25 @@ static PyTypeObject literal_set_type = {
     .tp_new = literal_set_new,
 };
 
+/* [word_count(t) for t in texts]: -1 for a non-ASCII text (the caller counts it) */
+static PyObject *py_word_counts(PyObject *self, PyObject *texts) {
+    (void)self;
+    if (!PyList_Check(texts)) {
+        PyErr_SetString(PyExc_TypeError, "expected a list of str");
+        return NULL;
+    }
+    Py_ssize_t count = PyList_GET_SIZE(texts);
+    PyObject *out = PyList_New(count);
+    for (Py_ssize_t i = 0; out != NULL && i < count; i++) {
+        PyObject *value = py_word_count(NULL, PyList_GET_ITEM(texts, i));
+        if (value == NULL)
+            Py_CLEAR(out);
+        else
+            PyList_SET_ITEM(out, i, value);
+    }
+    return out;
+}
+
 static PyMethodDef methods[] = {
     {"configure", py_configure, METH_VARARGS,
      "configure(topic_starts: tuple[str, ...], head_chars, tail_chars): set before any other call"},
@@ -1444,6 +1463,7 @@ static PyMethodDef methods[] = {
     {"topics", py_topics, METH_O,
      "topics(texts) -> [topic_of(t) for each ASCII text without ``` fences, False for any other]"},
     {"word_count", py_word_count, METH_O, "word_count(text) -> len(text.split()) for ASCII text, -1 otherwise"},
+    {"word_counts", py_word_counts, METH_O, "word_counts(texts) -> [word_count(t) for t in texts]"},
     {"configure_chat", py_configure_chat, METH_O,
      "configure_chat(spec: dict): the structs, record classes and constants of readers/openai_chat.py"},
     {"chat_record", (PyCFunction)(void (*)(void))py_chat_record, METH_FASTCALL,

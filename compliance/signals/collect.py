@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from operator import attrgetter
 from typing import Any
 
 from compliance.signals.accumulate import (
@@ -62,7 +63,7 @@ class Accumulator:
         keys = [r.api_key_id or UNKNOWN for r in records]
         columns: dict[str, list[Any]] = {"day": days, "model": models, "key": keys}
         sub_dims = self._sub_dims
-        _add_in_order(self.file_records, Counter(r.source.path for r in records))
+        _add_in_order(self.file_records, Counter(map(attrgetter("path"), map(attrgetter("source"), records))))
         for akey, idx in groups.items():
             state = accounts[akey]
             state.records += len(idx)

@@ -195,6 +195,13 @@ def word_count(text: str) -> int:
     return _word_count(text)
 
 
+def word_counts(texts: list[str]) -> list[int]:
+    """`[word_count(t) for t in texts]`."""
+    if NATIVE is None:
+        return [_word_count(t) for t in texts]
+    return _with_python(NATIVE.word_counts(texts), -1, texts, lambda rest: [_word_count(t) for t in rest])
+
+
 def _word_count(text: str) -> int:
     """`len(text.split())`; for ASCII text, by counting word starts in one translated copy."""
     if not text.isascii():
