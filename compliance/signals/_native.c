@@ -1359,31 +1359,18 @@ static PyObject *literal_set_new(PyTypeObject *type, PyObject *args, PyObject *k
     return (PyObject *)self;
 }
 
-static PyObject *literal_set_call(literal_set_t *self, PyObject *args, PyObject *kwds) {
-    PyObject *text;
-    if (kwds != NULL && PyDict_GET_SIZE(kwds) > 0) {
-        PyErr_SetString(PyExc_TypeError, "LiteralSet takes one text");
-        return NULL;
-    }
-    if (!PyArg_ParseTuple(args, "U", &text))
-        return NULL;
-    if (!PyUnicode_IS_ASCII(text))
-        return PyObject_CallOneArg(self->fallback, text);
-    const unsigned char *t = (const unsigned char *)PyUnicode_DATA(text);
-    Py_ssize_t n = PyUnicode_GET_LENGTH(text), words = self->words, left = 0;
-    uint64_t found_one = 0, *found = words == 1 ? &found_one : PyMem_Calloc(words, sizeof(uint64_t));
-    if (found == NULL)
-        return PyErr_NoMemory();
-    for (Py_ssize_t w = 0; w < words; w++)
+/* The literals found in an ASCII text, as bits in found[words]. */
+static void scan_ascii(literal_set_t *self, const unsigned char *t, Py_ssize_t n, uint64_t *found) {
+    Py_ssize_t words = self->words, left = self->count;
+    for (Py_ssize_t w = 0; w < words; w++) {
         found[w] = self->empty[w];
-    left = self->count;
-    for (Py_ssize_t w = 0; w < words; w++)
         for (uint64_t m = found[w]; m; m &= m - 1)
             left--;
+    }
     for (Py_ssize_t i = 0; i < n && left > 0; i++) {
         Py_ssize_t c1 = i + 1 < n ? t[i + 1] : 256, c2 = i + 2 < n ? t[i + 2] : 256;
         if (words == 1) { /* the usual case: up to 64 literals */
-            uint64_t candidates = self->first[t[i]] & self->second[c1] & self->third[c2] & ~found_one;
+            uint64_t candidates = self->first[t[i]] & self->second[c1] & self->third[c2] & ~found[0];
             if (candidates == 0)
                 continue;
         }
@@ -1408,6 +1395,55 @@ static PyObject *literal_set_call(literal_set_t *self, PyObject *args, PyObject 
             }
         }
     }
+}
+
+/* The literals found in any text, as bits: ASCII texts scanned here, others asked of the fallback
+ * (whose answer, a list of indices or a falsy value, is turned into bits). 0, or -1 with an error. */
+static int scan_bits(literal_set_t *self, PyObject *text, uint64_t *found) {
+    if (PyUnicode_IS_ASCII(text)) {
+        scan_ascii(self, (const unsigned char *)PyUnicode_DATA(text), PyUnicode_GET_LENGTH(text), found);
+        return 0;
+    }
+    memset(found, 0, self->words * sizeof(uint64_t));
+    PyObject *hits = PyObject_CallOneArg(self->fallback, text);
+    if (hits == NULL)
+        return -1;
+    int truthy = PyObject_IsTrue(hits);
+    PyObject *seq = truthy > 0 ? PySequence_Fast(hits, "the fallback must return a list of indices") : NULL;
+    Py_DECREF(hits);
+    if (truthy <= 0)
+        return truthy;
+    if (seq == NULL)
+        return -1;
+    for (Py_ssize_t k = 0; k < PySequence_Fast_GET_SIZE(seq); k++) {
+        Py_ssize_t j = PyLong_AsSsize_t(PySequence_Fast_GET_ITEM(seq, k));
+        if (j < 0 || j >= self->count) {
+            if (!PyErr_Occurred())
+                PyErr_SetString(PyExc_IndexError, "the fallback returned an index out of range");
+            Py_DECREF(seq);
+            return -1;
+        }
+        found[j / 64] |= (uint64_t)1 << (j % 64);
+    }
+    Py_DECREF(seq);
+    return 0;
+}
+
+static PyObject *literal_set_call(literal_set_t *self, PyObject *args, PyObject *kwds) {
+    PyObject *text;
+    if (kwds != NULL && PyDict_GET_SIZE(kwds) > 0) {
+        PyErr_SetString(PyExc_TypeError, "LiteralSet takes one text");
+        return NULL;
+    }
+    if (!PyArg_ParseTuple(args, "U", &text))
+        return NULL;
+    if (!PyUnicode_IS_ASCII(text))
+        return PyObject_CallOneArg(self->fallback, text);
+    Py_ssize_t words = self->words;
+    uint64_t found_one = 0, *found = words == 1 ? &found_one : PyMem_Calloc(words, sizeof(uint64_t));
+    if (found == NULL)
+        return PyErr_NoMemory();
+    scan_ascii(self, (const unsigned char *)PyUnicode_DATA(text), PyUnicode_GET_LENGTH(text), found);
     PyObject *out = PyList_New(0);
     for (Py_ssize_t w = 0; w < words && out != NULL; w++)
         for (uint64_t m = found[w]; m; m &= m - 1) {
@@ -1424,12 +1460,121 @@ static PyObject *literal_set_call(literal_set_t *self, PyObject *args, PyObject 
     return out;
 }
 
+/* passing(columns, routes) -> {signal: [record indices, ascending]}
+ *
+ * SignalSet.passing_prefilter for a batch: columns is a list of lists of texts (one list per
+ * prefiltered field, a value per record; None and "" are skipped), routes a list with, per column,
+ * a list over the literals of the signals (as bits of an int below 2**64) that take the literal in
+ * that field. A record passes a signal when one of its texts holds one of the signal's literals in
+ * one of its fields. */
+static PyObject *literal_set_passing(literal_set_t *self, PyObject *args) {
+    PyObject *columns, *routes;
+    if (!PyArg_ParseTuple(args, "O!O!", &PyList_Type, &columns, &PyList_Type, &routes))
+        return NULL;
+    Py_ssize_t fields = PyList_GET_SIZE(columns), words = self->words, n = -1;
+    if (PyList_GET_SIZE(routes) != fields) {
+        PyErr_SetString(PyExc_ValueError, "passing: one route list per column");
+        return NULL;
+    }
+    uint64_t *route = PyMem_Calloc(fields * self->count + 1, sizeof(uint64_t)), *found = PyMem_Calloc(words, sizeof(uint64_t));
+    uint64_t *signals = NULL;
+    PyObject *out = NULL;
+    if (route == NULL || found == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t f = 0; f < fields; f++) {
+        PyObject *column = PyList_GET_ITEM(columns, f), *bits = PyList_GET_ITEM(routes, f);
+        if (!PyList_Check(column) || !PyList_Check(bits) || PyList_GET_SIZE(bits) != self->count
+            || (n >= 0 && PyList_GET_SIZE(column) != n)) {
+            PyErr_SetString(PyExc_ValueError, "passing: columns of one length, a route per literal");
+            goto done;
+        }
+        n = PyList_GET_SIZE(column);
+        for (Py_ssize_t j = 0; j < self->count; j++) {
+            route[f * self->count + j] = PyLong_AsUnsignedLongLong(PyList_GET_ITEM(bits, j));
+            if (PyErr_Occurred())
+                goto done;
+        }
+    }
+    if (n < 0)
+        n = 0;
+    signals = PyMem_Calloc(n + 1, sizeof(uint64_t));
+    if (signals == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t f = 0; f < fields; f++) {
+        PyObject *column = PyList_GET_ITEM(columns, f);
+        const uint64_t *to = route + f * self->count;
+        for (Py_ssize_t i = 0; i < n; i++) {
+            PyObject *text = PyList_GET_ITEM(column, i);
+            if (text == Py_None)
+                continue;
+            if (!PyUnicode_Check(text)) {
+                PyErr_SetString(PyExc_TypeError, "passing: texts must be str or None");
+                goto done;
+            }
+            if (PyUnicode_GET_LENGTH(text) == 0)
+                continue;
+            if (scan_bits(self, text, found) < 0)
+                goto done;
+            for (Py_ssize_t w = 0; w < words; w++)
+                for (uint64_t m = found[w]; m; m &= m - 1)
+                    signals[i] |= to[w * 64 + __builtin_ctzll(m)];
+        }
+    }
+    uint64_t seen = 0;
+    for (Py_ssize_t i = 0; i < n; i++)
+        seen |= signals[i];
+    out = PyDict_New();
+    for (int b = 0; b < 64 && out != NULL; b++) {
+        uint64_t bit = (uint64_t)1 << b;
+        PyObject *hits = NULL;
+        if (!(seen & bit))
+            continue;
+        for (Py_ssize_t i = 0; i < n; i++) {
+            if (!(signals[i] & bit))
+                continue;
+            PyObject *index = PyLong_FromSsize_t(i);
+            if (hits == NULL)
+                hits = PyList_New(0);
+            if (index == NULL || hits == NULL || PyList_Append(hits, index) < 0) {
+                Py_XDECREF(index);
+                Py_XDECREF(hits);
+                Py_CLEAR(out);
+                break;
+            }
+            Py_DECREF(index);
+        }
+        if (hits != NULL && out != NULL) {
+            PyObject *key = PyLong_FromLong(b);
+            if (key == NULL || PyDict_SetItem(out, key, hits) < 0)
+                Py_CLEAR(out);
+            Py_XDECREF(key);
+        }
+        Py_XDECREF(hits);
+    }
+done:
+    PyMem_Free(route);
+    PyMem_Free(found);
+    PyMem_Free(signals);
+    return out;
+}
+
+static PyMethodDef literal_set_methods[] = {
+    {"passing", (PyCFunction)literal_set_passing, METH_VARARGS,
+     "passing(columns, routes) -> {signal: [record indices]}: SignalSet.passing_prefilter for a batch"},
+    {NULL, NULL, 0, NULL},
+};
+
 static PyTypeObject literal_set_type = {
     PyVarObject_HEAD_INIT(NULL, 0)
     .tp_name = "compliance.signals._native.LiteralSet",
     .tp_basicsize = sizeof(literal_set_t),
     .tp_dealloc = (destructor)literal_set_dealloc,
     .tp_call = (ternaryfunc)literal_set_call,
+    .tp_methods = literal_set_methods,
     .tp_flags = Py_TPFLAGS_DEFAULT,
     .tp_doc = "LiteralSet(literals, fallback)(text) -> indices of the literals in text, ignoring case "
               "(ASCII texts; fallback(text) for others)",

@@ -91,6 +91,8 @@ class SignalSet:
     _steps: list[tuple[int, str, bool, Pred | None, bool]] | None = None
     _match_cache: dict[str, Any] = field(default_factory=dict)
     _match: Any = None
+    _passing: Any = None  # the C scanner's batch method, when the extension is built
+    _routes: list[list[int]] = field(default_factory=list)  # per prefiltered field, per literal: signals as bits
 
     def __post_init__(self) -> None:
         self.sources = order_signals(self.sources)
@@ -168,7 +170,14 @@ class SignalSet:
             else:
                 match = raw.Match
                 self._match = lambda text: match(text.encode("utf-8"))
-            self._match = _literal_scanner(self.literals, self._match) or self._match
+            scanner = _literal_scanner(self.literals, self._match)
+            if scanner is not None:
+                self._match = scanner
+                if len(self.signals) <= 64:  # a signal is a bit of the batch scan's routes
+                    self._routes = [[sum(1 << index for index in {index for index, fields in self._by_literal[lit]
+                                                                  if name in fields})
+                                     for lit in range(len(self.literals))] for name in self._fields]
+                    self._passing = scanner.passing
             self.lemmas.cue_match = self._match
             self.lemmas.cue_literals = self.literals
         return self._match
@@ -180,6 +189,8 @@ class SignalSet:
         if not self.literals:
             return {}
         match = self._matcher()
+        if self._passing is not None:  # the whole batch in one call of the C scanner
+            return self._passing([c.col(name) for name in self._fields], self._routes)  # type: ignore[no-any-return]
         passing: dict[int, set[int]] = {}
         by_literal = self._by_literal
         for name in self._fields:

@@ -351,3 +351,40 @@ def test_signal_set_uses_the_scanner(native) -> None:  # type: ignore[no-untyped
 
     signals = load_signals([])
     assert isinstance(signals._matcher(), native.LiteralSet)
+
+
+def test_batch_prefilter_matches_python(native) -> None:  # type: ignore[no-untyped-def]
+    """SignalSet.passing_prefilter in one C call (LiteralSet.passing) gives the Python loop's
+    answer: per signal, the records holding one of its literals in one of its fields."""
+    from types import SimpleNamespace
+
+    from compliance.signals.compiled import load_signals
+    from compliance.signals.conditions import Columns
+
+    signals = load_signals([])
+    signals._matcher()
+    assert signals._passing is not None and len(signals._fields) >= 2
+    rng = random.Random(8)
+    words = signals.literals + [w.upper() for w in signals.literals] + ["x", "é", "Write", "\u212a", " ", ".", "\n"]
+
+    def text() -> object:
+        roll = rng.random()
+        if roll < 0.1:
+            return None
+        if roll < 0.2:
+            return ""
+        return " ".join(rng.choice(words) for _ in range(rng.randint(1, 12)))
+
+    for size in (1, 7, 300, 2048):
+        records = [SimpleNamespace(prompt=text(), system=text(), response=text()) for _ in range(size)]
+        columns = Columns(records, signals.lemmas)
+        with_c = signals.passing_prefilter(columns)
+        passing, signals._passing = signals._passing, None
+        try:
+            python = signals.passing_prefilter(Columns(records, signals.lemmas))
+        finally:
+            signals._passing = passing
+        assert with_c == python
+        assert with_c or size == 1
+    with pytest.raises(ValueError):
+        passing([["a"], ["b", "c"]], signals._routes)
