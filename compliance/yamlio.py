@@ -39,6 +39,11 @@ class LineList(list):  # type: ignore[type-arg]
 _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser when built in: ~10x faster
 
 
+def safe_load(text: str) -> Any:
+    """`yaml.safe_load(text)` with libyaml's safe loader when PyYAML was built with it."""
+    return yaml.load(text, Loader=_Base)  # noqa: S506 - a safe loader (CSafeLoader or SafeLoader)
+
+
 class _LineLoader(_Base):  # type: ignore[misc, valid-type]
     """Safe loader whose mappings and sequences carry line numbers; duplicate keys are errors."""
 

@@ -1,6 +1,6 @@
 """Load and cache the model and dataset catalogs.
 
-Both files are read with `yaml.safe_load` and validated in full before anything uses them, so a
+Both files are read with a safe YAML loader (compliance.yamlio.safe_load) and validated in full before anything uses them, so a
 bad catalog stops a scan with a file name and a reason instead of producing wrong findings.
 """
 
@@ -16,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 from compliance.catalog.paths import bundled_catalog_dir
 from compliance.catalog.schema import DatasetCatalog, ModelCatalog
 from compliance.errors import InputError
+from compliance.yamlio import safe_load
 
 MODELS_FILE = "models.yaml"
 DATASETS_FILE = "datasets.yaml"
@@ -56,9 +57,9 @@ def _load_datasets(path: str) -> DatasetCatalog:
 
 
 def parse_catalog(path: Path, schema: type[_CatalogT]) -> _CatalogT:
-    """Read `path` with `yaml.safe_load` and validate it against `schema`, uncached."""
+    """Read `path` with a safe YAML loader (libyaml's when built in) and validate it against `schema`, uncached."""
     try:
-        raw: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw: Any = safe_load(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise CatalogError(str(path), None, f"cannot read catalog: {exc.strerror}") from exc
     except yaml.YAMLError as exc:
