@@ -667,6 +667,80 @@ static PyObject *py_table_add(PyObject *self, PyObject *args) {
     return PyLong_FromSsize_t(i);
 }
 
+/* table_evict(counts, alias, by_block) -> None | (alias, by_block, evicted)
+ *
+ * TemplateTable._evict: the templates counted once leave counts; the new alias dict keeps the
+ * aliases of the others and the new by_block dict the blocks that keep a template (both in their
+ * old order). None when no template was counted once (nothing changes). */
+static PyObject *py_table_evict(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *counts, *alias, *by_block;
+    if (!PyArg_ParseTuple(args, "O!O!O!", &PyDict_Type, &counts, &PyDict_Type, &alias, &PyDict_Type, &by_block))
+        return NULL;
+    PyObject *one = PyLong_FromLong(1), *gone = PySet_New(NULL), *new_alias = NULL, *new_blocks = NULL, *result = NULL;
+    if (one == NULL || gone == NULL)
+        goto done;
+    PyObject *key, *value;
+    Py_ssize_t pos = 0;
+    while (PyDict_Next(counts, &pos, &key, &value)) {
+        int is_one = PyObject_RichCompareBool(value, one, Py_EQ);
+        if (is_one < 0 || (is_one && PySet_Add(gone, key) < 0))
+            goto done;
+    }
+    Py_ssize_t evicted = PySet_GET_SIZE(gone);
+    if (evicted == 0) {
+        result = Py_NewRef(Py_None);
+        goto done;
+    }
+    pos = 0;
+    PyObject *it = PyObject_GetIter(gone);
+    if (it == NULL)
+        goto done;
+    while ((key = PyIter_Next(it)) != NULL) {
+        int rc = PyDict_DelItem(counts, key);
+        Py_DECREF(key);
+        if (rc < 0) {
+            Py_DECREF(it);
+            goto done;
+        }
+    }
+    Py_DECREF(it);
+    if (PyErr_Occurred() || (new_alias = PyDict_New()) == NULL || (new_blocks = PyDict_New()) == NULL)
+        goto done;
+    pos = 0;
+    while (PyDict_Next(alias, &pos, &key, &value)) {
+        int out = PySet_Contains(gone, value);
+        if (out < 0 || (!out && PyDict_SetItem(new_alias, key, value) < 0))
+            goto done;
+    }
+    pos = 0;
+    while (PyDict_Next(by_block, &pos, &key, &value)) {
+        PyObject *seq = PySequence_Fast(value, "by_block values must be lists");
+        if (seq == NULL)
+            goto done;
+        PyObject *kept = PyList_New(0);
+        int failed = kept == NULL;
+        for (Py_ssize_t k = 0; !failed && k < PySequence_Fast_GET_SIZE(seq); k++) {
+            PyObject *t = PySequence_Fast_GET_ITEM(seq, k);
+            int out = PySet_Contains(gone, t);
+            failed = out < 0 || (!out && PyList_Append(kept, t) < 0);
+        }
+        Py_DECREF(seq);
+        if (!failed && PyList_GET_SIZE(kept) > 0)
+            failed = PyDict_SetItem(new_blocks, key, kept) < 0;
+        Py_XDECREF(kept);
+        if (failed)
+            goto done;
+    }
+    result = Py_BuildValue("OOn", new_alias, new_blocks, evicted);
+done:
+    Py_XDECREF(one);
+    Py_XDECREF(gone);
+    Py_XDECREF(new_alias);
+    Py_XDECREF(new_blocks);
+    return result;
+}
+
 /* --- records of the usual openai-chat envelope (readers/openai_chat.py: _from_envelope) -------
  *
  * The reader decodes a line into typed msgspec structs; _from_envelope turns them into a LogRecord.
@@ -1618,6 +1692,8 @@ static PyMethodDef methods[] = {
     {"chat_lines", py_chat_lines, METH_VARARGS,
      "chat_lines(lines, start, path, line, pos, end, decode, errors, out) -> (index, pos): records of the usual "
      "openai-chat lines appended to out, up to the first line left to Python"},
+    {"table_evict", py_table_evict, METH_VARARGS,
+     "table_evict(counts, alias, by_block) -> None or (alias, by_block, evicted): TemplateTable._evict"},
     {"blocks", py_blocks, METH_O, "blocks(template) -> features.blocks(template), for any str"},
     {"table_add", py_table_add, METH_VARARGS,
      "table_add(counts, alias, by_block, templates, start, cap, block_cap) -> index of the first template left to "

@@ -122,6 +122,17 @@ class TemplateTable:
         return None
 
     def _evict(self) -> bool:
+        if NATIVE is not None:
+            done = NATIVE.table_evict(self.counts, self.alias, self.by_block)
+            if done is None:
+                return False
+            self.alias, self.by_block, evicted = done
+            self.evicted += evicted
+            return True
+        return self._evict_python()
+
+    def _evict_python(self) -> bool:
+        """The Python reference of _native.table_evict."""
         gone = {t for t, c in self.counts.items() if c == 1}
         if not gone:
             return False
