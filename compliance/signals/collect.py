@@ -49,14 +49,21 @@ class Accumulator:
         accounts = self.accounts
         groups: dict[tuple[str, str], list[int]] = {}
         akeys = [(r.provider or UNKNOWN, r.account or r.api_key_id or UNKNOWN) for r in records]
+        # each record's account as a small int (its position in `order`): ints hash and count faster than key tuples
+        ids: list[int] = []
+        order: list[tuple[str, str]] = []
+        id_of: dict[tuple[str, str], int] = {}
         for i, akey in enumerate(akeys):
             group = groups.get(akey)
             if group is None:
                 groups[akey] = [i]
+                id_of[akey] = len(order)
+                order.append(akey)
                 if akey not in accounts:
                     accounts[akey] = AccountState(*akey)
             else:
                 group.append(i)
+            ids.append(id_of[akey])
         times = [r.timestamp for r in records]
         days = [ts.date() if ts is not None else None for ts in times]
         models = [r.model or UNKNOWN for r in records]
@@ -94,15 +101,15 @@ class Accumulator:
             if not hit:
                 continue
             whole = len(hit) == n  # hit is every record: gather nothing
-            owner = akeys if whole else list(map(akeys.__getitem__, hit))  # each hit's account, in order
-            states: dict[tuple[str, str], SignalState] = {}
-            for akey, count in Counter(owner).items():
-                signals = accounts[akey].signals
+            owner = ids if whole else list(map(ids.__getitem__, hit))  # each hit's account id, in order
+            states: dict[int, SignalState] = {}
+            for aid, count in Counter(owner).items():
+                signals = accounts[order[aid]].signals
                 sig = signals.get(index)
                 if sig is None:
                     sig = signals[index] = SignalState()
                 sig.matched += count
-                states[akey] = sig
+                states[aid] = sig
             if split:
                 picked = _dim_columns(split, columns)
                 subs = Counter(zip(owner, *(column if whole else list(map(column.__getitem__, hit)) for column in picked)))
@@ -112,13 +119,13 @@ class Accumulator:
                     by_sub[sub_key] = by_sub.get(sub_key, 0) + count
             if field is not None:
                 if field == "account":
-                    pairs: Any = ((akey, akey[1]) for akey in states)
+                    pairs: Any = ((aid, order[aid][1]) for aid in states)
                 else:
                     values = cols.values(field, hit)
                     pairs = zip(owner, map(values.__getitem__, hit))
-                for akey, value in pairs:
+                for aid, value in pairs:
                     if value is not None:
-                        sig = states[akey]
+                        sig = states[aid]
                         distinct = sig.distinct
                         if value not in distinct:
                             if len(distinct) < DISTINCT_CAP:
@@ -127,26 +134,26 @@ class Accumulator:
                                 sig.distinct_overflow = True
             if keeps_templates:
                 templates = cols.templates(hit)
-                by_account: dict[tuple[str, str], list[int]] = {}
-                for akey, i in zip(owner, hit):
-                    group = by_account.get(akey)
+                by_account: dict[int, list[int]] = {}
+                for aid, i in zip(owner, hit):
+                    group = by_account.get(aid)
                     if group is None:
-                        by_account[akey] = [i]
+                        by_account[aid] = [i]
                     else:
                         group.append(i)
-                for akey, idx in by_account.items():
-                    sig = states[akey]
+                for aid, idx in by_account.items():
+                    sig = states[aid]
                     if sig.templates is None:
                         sig.templates = TemplateTable()
                     sig.templates.add_many([templates[i] for i in idx])  # type: ignore[misc]
-            needy = {akey for akey, sig in states.items() if len(sig.samples) < SAMPLES}
+            needy = {aid for aid, sig in states.items() if len(sig.samples) < SAMPLES}
             if needy:
-                for akey, i in zip(owner, hit):
-                    if akey in needy:
-                        samples = states[akey].samples
+                for aid, i in zip(owner, hit):
+                    if aid in needy:
+                        samples = states[aid].samples
                         samples.append((records[i].source.path, records[i].source.line, record_head(records[i])))
                         if len(samples) >= SAMPLES:
-                            needy.discard(akey)
+                            needy.discard(aid)
                             if not needy:
                                 break
 
