@@ -3,7 +3,8 @@
     python benchmarks/logs_bench.py [--n 50000] [--scale 10] [--dir /tmp/logs-bench] [--keep]
 
 Generates a realistic mixed log (benchmarks/loggen.py: app, evaluation, generation campaigns and
-a key-rotation cluster, ~1.4 KB per record) of N and SCALE×N records, then in the same run times,
+a key-rotation cluster, ~1.4 KB per record) of N and SCALE×N records (logs already in --dir are
+reused; without --keep, only what the run generated is removed), then in the same run times,
 on both sizes:
 
 * `tos-check audit` (all bundled signals, every core), with the peak RSS of its whole process
@@ -107,9 +108,12 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="Keep the generated logs.")
     args = parser.parse_args()
     small, large = args.dir / f"n{args.n}", args.dir / f"n{args.n * args.scale}"
+    made_dir = not args.dir.exists()
+    made: list[Path] = []  # what this run generated, and so may remove
     for folder, n in ((small, args.n), (large, args.n * args.scale)):
         if not folder.exists():
             loggen.generate(folder, n)
+            made.append(folder)
     patterns = loggen.literal_patterns()
     pattern_file = args.dir / "patterns.txt"
     pattern_file.write_text("\n".join(patterns) + "\n")
@@ -175,8 +179,12 @@ def main() -> None:
     if native:
         print(f"{big}: C extension speed-up {pure / min(native_runs):.2f}x (best Python-only run / best of "
               f"{len(native_runs)} audit runs, interleaved); reports {'byte-identical' if len(outs) == 1 else 'DIFFER'}")
-    if not args.keep:
-        shutil.rmtree(args.dir)
+    if not args.keep:  # only what this run made: logs generated earlier (and anything else in --dir) stay
+        for folder in [*made, tiny]:
+            shutil.rmtree(folder, ignore_errors=True)
+        pattern_file.unlink(missing_ok=True)
+        if made_dir:
+            shutil.rmtree(args.dir, ignore_errors=True)
 
 
 if __name__ == "__main__":
