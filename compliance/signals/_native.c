@@ -509,11 +509,11 @@ static PyObject *py_word_count(PyObject *self, PyObject *text) {
         return PyLong_FromLong(-1);
     const unsigned char *t = (const unsigned char *)PyUnicode_DATA(text);
     Py_ssize_t n = PyUnicode_GET_LENGTH(text), words = 0;
-    int in_word = 0;
-    for (Py_ssize_t i = 0; i < n; i++) {
-        int space = is_space(t[i]);
-        words += !space && !in_word;
-        in_word = !space;
+    unsigned char after_space = 1;
+    for (Py_ssize_t i = 0; i < n; i++) { /* a word starts at a non-space after a space (or at the start) */
+        unsigned char space = squeeze_class[t[i]] == 1;
+        words += after_space & !space;
+        after_space = space;
     }
     return PyLong_FromSsize_t(words);
 }

@@ -443,7 +443,8 @@ def _text_test(field: str, op: str, arg: Any, lemmas: LemmaMatcher) -> Pred:
 
 
 def cost(node: Any) -> int:
-    """0 field and signal tests, 1 regex, 2 template-derived fields, 3 lemma and fuzzy (spaCy, rapidfuzz)."""
+    """0 field and signal tests, 1 regex and word counts, 2 template-derived fields, 3 lemma and fuzzy
+    (spaCy, rapidfuzz). Parts of `all` and `any` run cheapest first; the result doesn't depend on the order."""
     if isinstance(node, list):
         return max((cost(item) for item in node), default=0)
     if not isinstance(node, Mapping):
@@ -457,7 +458,7 @@ def cost(node: Any) -> int:
         return 3
     if node.get("field") in ("template", "topic"):
         return 2
-    return 1 if "regex" in node else 0
+    return 1 if "regex" in node or node.get("field") == "prompt_words" else 0
 
 
 def compile_condition(node: Any, lemmas: LemmaMatcher) -> Pred:
