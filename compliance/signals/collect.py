@@ -71,24 +71,27 @@ class Accumulator:
         columns: dict[str, list[Any]] = {"day": days, "model": models, "key": keys}
         sub_dims = self._sub_dims
         _add_in_order(self.file_records, Counter(map(attrgetter("path"), map(attrgetter("source"), records))))
-        for akey, idx in groups.items():
+        status_col = list(map(attrgetter("status"), records))
+        usage_in_col = list(map(attrgetter("usage_in"), records))
+        usage_out_col = list(map(attrgetter("usage_out"), records))
+        for akey, idx in groups.items():  # map(column.__getitem__, idx): the loops run in C
             state = accounts[akey]
             state.records += len(idx)
-            statuses = [records[i].status for i in idx]
+            statuses = list(map(status_col.__getitem__, idx))
             state.errors += statuses.count(STATUS_ERROR)
             state.unmatched += statuses.count(STATUS_UNMATCHED)
-            state.usage_in += sum(filter(None, [records[i].usage_in for i in idx]))
-            state.usage_out += sum(filter(None, [records[i].usage_out for i in idx]))
-            stamps = [t for i in idx if (t := times[i]) is not None]
+            state.usage_in += sum(filter(None, map(usage_in_col.__getitem__, idx)))
+            state.usage_out += sum(filter(None, map(usage_out_col.__getitem__, idx)))
+            stamps = list(filter(None, map(times.__getitem__, idx)))  # datetimes, never falsy: the non-None ones
             if stamps:
                 first, last = min(stamps), max(stamps)
                 if state.first is None or first < state.first:
                     state.first = first
                 if state.last is None or last > state.last:
                     state.last = last
-            _add_in_order(state.days, Counter([days[i] for i in idx]))
-            _add_in_order(state.models, Counter([models[i] for i in idx]), MODELS_CAP)
-            _add_in_order(state.keys, Counter([keys[i] for i in idx]), KEYS_CAP)
+            _add_in_order(state.days, Counter(map(days.__getitem__, idx)))
+            _add_in_order(state.models, Counter(map(models.__getitem__, idx)), MODELS_CAP)
+            _add_in_order(state.keys, Counter(map(keys.__getitem__, idx)), KEYS_CAP)
             for dims in sub_dims:
                 _add_in_order(state.sub_totals.setdefault(dims, {}), _sub_counts(dims, columns, idx))
             room = SAMPLES - len(state.samples)
@@ -210,7 +213,7 @@ def _add_in_order(into: dict[Any, int], counts: Counter, cap: int | None = None)
 def _sub_counts(dims: tuple[str, ...], columns: dict[str, list[Any]], idx: list[int]) -> Counter:
     """Counts of the sub-keys of some records: tuples of their day, model and API key, in `dims` order
     (a dimension other than day and model is the key)."""
-    return Counter(zip(*([column[i] for i in idx] for column in _dim_columns(dims, columns))))
+    return Counter(zip(*(map(column.__getitem__, idx) for column in _dim_columns(dims, columns))))
 
 
 def _dim_columns(dims: tuple[str, ...], columns: dict[str, list[Any]]) -> list[list[Any]]:

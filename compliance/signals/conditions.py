@@ -485,6 +485,13 @@ def compile_condition(node: Any, lemmas: LemmaMatcher) -> Pred:
             return [i for i in idx if i in found] if found else []
         return any_of
     if "not" in node:
+        if isinstance(node["not"], Mapping) and set(node["not"]) == {"signal"}:
+            shown = node["not"]["signal"]
+
+            def shows_not(c: Columns, idx: list[int]) -> list[int]:  # {not: {signal: X}} in one pass
+                hits = c.hits.get(shown)
+                return [i for i in idx if i not in hits] if hits else idx
+            return shows_not
         inner = compile_condition(node["not"], lemmas)
 
         def none_of(c: Columns, idx: list[int]) -> list[int]:
