@@ -92,6 +92,11 @@ def get_app() -> typer.Typer:
 
 
 def main() -> None:
+    # spaCy imports numpy, whose OpenBLAS starts a thread per core that spins for a while; tos-check
+    # does no linear algebra, and on a busy machine (every log worker imports spaCy) those threads
+    # take CPU from the workers. A value the user set is kept.
+    for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):
+        os.environ.setdefault(variable, "1")
     try:
         get_app()()
     except ToscheckError as exc:

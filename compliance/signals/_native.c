@@ -1441,7 +1441,30 @@ static void scan_ascii(literal_set_t *self, const unsigned char *t, Py_ssize_t n
         for (uint64_t m = found[w]; m; m &= m - 1)
             left--;
     }
-    for (Py_ssize_t i = 0; i < n && left > 0; i++) {
+    Py_ssize_t i = 0;
+    if (words == 1) { /* the usual case, up to 64 literals: positions with two characters after them */
+        const uint64_t *first = self->first, *second = self->second, *third = self->third;
+        const char *const *text = (const char *const *)self->text;
+        uint64_t f = found[0];
+        for (; i + 2 < n && left > 0; i++) {
+            uint64_t candidates = first[t[i]] & second[t[i + 1]] & third[t[i + 2]] & ~f;
+            while (__builtin_expect(candidates != 0, 0)) {
+                int b = __builtin_ctzll(candidates);
+                candidates &= candidates - 1;
+                Py_ssize_t m = self->len[b], k = 3;
+                if (m > n - i)
+                    continue;
+                while (k < m && lower_ascii(t[i + k]) == (unsigned char)text[b][k])
+                    k++;
+                if (k >= m) {
+                    f |= (uint64_t)1 << b;
+                    left--;
+                }
+            }
+        }
+        found[0] = f;
+    }
+    for (; i < n && left > 0; i++) {
         Py_ssize_t c1 = i + 1 < n ? t[i + 1] : 256, c2 = i + 2 < n ? t[i + 2] : 256;
         if (words == 1) { /* the usual case: up to 64 literals */
             uint64_t candidates = self->first[t[i]] & self->second[c1] & self->third[c2] & ~found[0];
