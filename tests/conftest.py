@@ -32,6 +32,9 @@ def corpus_terms() -> Path:
 
 
 os.environ.setdefault("TOS_CHECK_DEBUG", "1")
+# In-process CLI runs don't fork a lemma-label helper from the test process (tests/signals/
+# test_label_service.py starts its own, and runs the CLI with and without it in subprocesses).
+os.environ.setdefault("TOS_CHECK_NO_LABEL_SERVICE", "1")
 
 
 class Cli:

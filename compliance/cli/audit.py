@@ -37,6 +37,9 @@ def audit(
     workers: Annotated[Optional[int], typer.Option("--workers", min=1, help="Processes to read with (default: every core).")] = None,
 ) -> None:
     """Rank the accounts in API logs by how much they look like output extraction for training."""
+    from compliance.nlp import service
+
+    service.start()  # spaCy loads in a helper while this process imports, loads packs and plans
     from compliance.signals.compiled import load_signals
     from compliance.signals.report import audit_data, render
     from compliance.signals.runner import analyse

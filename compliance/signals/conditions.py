@@ -232,6 +232,7 @@ class LemmaMatcher:
         self.cue_literals: list[str] = []  # the set's literals (case-folded), by index
         self._findable: list[bool] = []  # per literal: may template_cue_text look for it with str.find?
         self._sentences: Callable[[str, list[str]], str] = cue_sentences  # or the C extension's, set with _findable
+        self._key: str | None = None  # the patterns' name for the lemma-label service
 
     def cue_text(self, text: str) -> str:
         """The sentences of `text` holding a prefilter literal: cues sit in the instructions, and the
@@ -288,34 +289,31 @@ class LemmaMatcher:
     def add(self, patterns: list[Any]) -> str:
         label = f"L{len(self._patterns)}"
         self._patterns[label] = list(patterns)
+        self._key = None
         return label
 
     def _build(self) -> tuple[Any, Any, Any]:
-        from spacy.matcher import Matcher, PhraseMatcher
-
-        from compliance.nlp.pipeline import get_nlp, make_patterns
-
-        nlp = get_nlp()
-        matcher, phrases = Matcher(nlp.vocab), PhraseMatcher(nlp.vocab, attr="LEMMA")
-        for label, patterns in self._patterns.items():
-            docs, tokens = make_patterns(nlp, patterns)
-            if docs:
-                phrases.add(label, docs)
-            if tokens:
-                matcher.add(label, [[dict(t) for t in p] for p in tokens])
-        return nlp, matcher, phrases
+        return build_matchers(self._patterns)
 
     def labels(self, text: str) -> frozenset[str]:
-        """Labels of the lemma tests that match `text` (cached: templates repeat)."""
+        """Labels of the lemma tests that match `text` (cached: templates repeat). Asked of the
+        lemma-label service when one runs (compliance/nlp/service.py: no spaCy in this process),
+        else matched here."""
         found = self._cache.get(text)
         if found is not None:
             return found
         if self._built is None:
-            self._built = self._build()
-        nlp, matcher, phrases = self._built
-        doc = nlp(text)
-        strings = doc.vocab.strings
-        found = frozenset(strings[m] for m, _, _ in matcher(doc)) | frozenset(strings[m] for m, _, _ in phrases(doc))
+            from compliance.nlp import service
+
+            remote = service.current()
+            if remote is not None:
+                if self._key is None:
+                    self._key = service.patterns_key(self._patterns)
+                found = remote.labels(self._key, self._patterns, text)
+            if found is None:
+                self._built = self._build()
+        if found is None:
+            found = match_labels(self._built, text)  # type: ignore[arg-type]
         if len(self._cache) >= self.CACHE:
             self._cache.clear()  # bounded: a cold cache only costs time
         self._cache[text] = found
@@ -323,7 +321,33 @@ class LemmaMatcher:
 
     def __getstate__(self) -> dict[str, Any]:
         return {"_patterns": self._patterns, "_built": None, "_cache": {}, "_by_template": {}, "cue": None, "cue_match": None,
-                "cue_literals": [], "_findable": [], "_sentences": cue_sentences}
+                "cue_literals": [], "_findable": [], "_sentences": cue_sentences, "_key": None}
+
+
+def build_matchers(patterns: dict[str, list[Any]]) -> tuple[Any, Any, Any]:
+    """spaCy's pipeline with one Matcher and one PhraseMatcher holding every lemma test's patterns
+    under its label (LemmaMatcher's, and the lemma-label service's)."""
+    from spacy.matcher import Matcher, PhraseMatcher
+
+    from compliance.nlp.pipeline import get_nlp, make_patterns
+
+    nlp = get_nlp()
+    matcher, phrases = Matcher(nlp.vocab), PhraseMatcher(nlp.vocab, attr="LEMMA")
+    for label, entries in patterns.items():
+        docs, tokens = make_patterns(nlp, entries)
+        if docs:
+            phrases.add(label, docs)
+        if tokens:
+            matcher.add(label, [[dict(t) for t in p] for p in tokens])
+    return nlp, matcher, phrases
+
+
+def match_labels(built: tuple[Any, Any, Any], text: str) -> frozenset[str]:
+    """The labels whose patterns match text."""
+    nlp, matcher, phrases = built
+    doc = nlp(text)
+    strings = doc.vocab.strings
+    return frozenset(strings[m] for m, _, _ in matcher(doc)) | frozenset(strings[m] for m, _, _ in phrases(doc))
 
 
 _STOPS = (". ", "! ", "? ", "; ", ": ")  # where _SENTENCE splits a single-spaced text
