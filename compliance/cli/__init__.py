@@ -97,6 +97,10 @@ def main() -> None:
     # take CPU from the workers. A value the user set is kept.
     for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):
         os.environ.setdefault(variable, "1")
+    if sys.argv[1:2] == ["audit"] and not {"-h", "--help"} & set(sys.argv):
+        from compliance.nlp import service
+
+        service.start()  # as early as possible: the command's first lemma test waits for it (see audit.py)
     try:
         get_app()()
     except ToscheckError as exc:
