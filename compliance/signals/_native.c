@@ -741,6 +741,112 @@ done:
     return result;
 }
 
+/* --- column helpers for record conditions (conditions.py) ------------------------------------
+ *
+ * compare(values, idx, op, arg): [i for i in idx if type(values[i]) in (int, float) and values[i] <op> arg],
+ * op one of Py_LT, Py_LE, Py_GT, Py_GE; values a list indexed by record. Exact types only (a bool is
+ * not a number here); the comparison is Python's (exact between ints and floats). */
+static PyObject *py_compare(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *values, *idx, *arg;
+    int op;
+    if (!PyArg_ParseTuple(args, "O!O!iO", &PyList_Type, &values, &PyList_Type, &idx, &op, &arg))
+        return NULL;
+    if (op != Py_LT && op != Py_LE && op != Py_GT && op != Py_GE) {
+        PyErr_SetString(PyExc_ValueError, "compare: op must be <, <=, > or >=");
+        return NULL;
+    }
+    int arg_float = PyFloat_CheckExact(arg);
+    double arg_double = arg_float ? PyFloat_AS_DOUBLE(arg) : 0.0;
+    int arg_small = 0;
+    long long arg_long = 0;
+    if (PyLong_CheckExact(arg)) {
+        int overflow;
+        arg_long = PyLong_AsLongLongAndOverflow(arg, &overflow);
+        if (arg_long == -1 && PyErr_Occurred())
+            return NULL;
+        arg_small = !overflow;
+    }
+    PyObject *out = PyList_New(0);
+    Py_ssize_t n = PyList_GET_SIZE(values);
+    for (Py_ssize_t k = 0; out != NULL && k < PyList_GET_SIZE(idx); k++) {
+        PyObject *index = PyList_GET_ITEM(idx, k);
+        Py_ssize_t i = PyLong_AsSsize_t(index);
+        if (i < 0 || i >= n) {
+            if (!PyErr_Occurred())
+                PyErr_SetString(PyExc_IndexError, "compare: record index out of range");
+            Py_CLEAR(out);
+            break;
+        }
+        PyObject *x = PyList_GET_ITEM(values, i);
+        int keep;
+        if (PyLong_CheckExact(x) && arg_small) {
+            int overflow;
+            long long v = PyLong_AsLongLongAndOverflow(x, &overflow);
+            if (v == -1 && PyErr_Occurred()) {
+                Py_CLEAR(out);
+                break;
+            }
+            if (overflow) /* beyond 64 bits: its sign decides */
+                keep = (op == Py_GT || op == Py_GE) ? overflow > 0 : overflow < 0;
+            else
+                keep = op == Py_LT ? v < arg_long : op == Py_LE ? v <= arg_long : op == Py_GT ? v > arg_long : v >= arg_long;
+        } else if (PyFloat_CheckExact(x) && arg_float) {
+            double v = PyFloat_AS_DOUBLE(x);
+            keep = op == Py_LT ? v < arg_double : op == Py_LE ? v <= arg_double : op == Py_GT ? v > arg_double : v >= arg_double;
+        } else if (PyLong_CheckExact(x) || PyFloat_CheckExact(x)) {
+            keep = PyObject_RichCompareBool(x, arg, op); /* mixed int and float: Python's exact comparison */
+            if (keep < 0) {
+                Py_CLEAR(out);
+                break;
+            }
+        } else
+            keep = 0;
+        if (keep && PyList_Append(out, index) < 0)
+            Py_CLEAR(out);
+    }
+    return out;
+}
+
+/* param_column(records, key): [r.params.get(key) for r in records] */
+static PyObject *py_param_column(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *records, *key;
+    if (!PyArg_ParseTuple(args, "O!O", &PyList_Type, &records, &key))
+        return NULL;
+    static PyObject *params_name = NULL, *get_name = NULL;
+    if (params_name == NULL && (params_name = PyUnicode_InternFromString("params")) == NULL)
+        return NULL;
+    if (get_name == NULL && (get_name = PyUnicode_InternFromString("get")) == NULL)
+        return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(records);
+    PyObject *out = PyList_New(n);
+    for (Py_ssize_t i = 0; out != NULL && i < n; i++) {
+        PyObject *params = PyObject_GetAttr(PyList_GET_ITEM(records, i), params_name), *value;
+        if (params == NULL) {
+            Py_CLEAR(out);
+            break;
+        }
+        if (PyDict_CheckExact(params)) {
+            value = PyDict_GetItemWithError(params, key);
+            if (value == NULL && PyErr_Occurred()) {
+                Py_DECREF(params);
+                Py_CLEAR(out);
+                break;
+            }
+            value = Py_NewRef(value != NULL ? value : Py_None);
+        } else
+            value = PyObject_CallMethodOneArg(params, get_name, key); /* a mappingproxy or any other mapping */
+        Py_DECREF(params);
+        if (value == NULL) {
+            Py_CLEAR(out);
+            break;
+        }
+        PyList_SET_ITEM(out, i, value);
+    }
+    return out;
+}
+
 /* --- records of the usual openai-chat envelope (readers/openai_chat.py: _from_envelope) -------
  *
  * The reader decodes a line into typed msgspec structs; _from_envelope turns them into a LogRecord.
@@ -1717,6 +1823,9 @@ static PyMethodDef methods[] = {
      "openai-chat lines appended to out, up to the first line left to Python"},
     {"table_evict", py_table_evict, METH_VARARGS,
      "table_evict(counts, alias, by_block) -> None or (alias, by_block, evicted): TemplateTable._evict"},
+    {"compare", py_compare, METH_VARARGS,
+     "compare(values, idx, op, arg) -> [i for i in idx if type(values[i]) in (int, float) and values[i] <op> arg]"},
+    {"param_column", py_param_column, METH_VARARGS, "param_column(records, key) -> [r.params.get(key) for r in records]"},
     {"blocks", py_blocks, METH_O, "blocks(template) -> features.blocks(template), for any str"},
     {"table_add", py_table_add, METH_VARARGS,
      "table_add(counts, alias, by_block, templates, start, cap, block_cap) -> index of the first template left to "

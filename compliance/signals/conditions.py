@@ -21,6 +21,7 @@ scan time.
 
 from __future__ import annotations
 
+import operator
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Mapping
@@ -128,7 +129,7 @@ class Columns:
         self._cols: dict[str, list[Any]] = {}
         self._templates: list[str | None] | None = None
         self._topics: dict[int, str | None] = {}
-        self._words: dict[int, int] = {}
+        self._words: list[int | None] | None = None
 
     def col(self, field: str) -> list[Any]:
         """Every record's value of a plain field (`params.<key>` included)."""
@@ -163,15 +164,19 @@ class Columns:
             topics.update(zip(missing, topics_of([records[i].prompt for i in missing])))
         return topics
 
-    def prompt_words(self, idx: list[int]) -> dict[int, int]:
-        """Words in the first 4,000 characters of the prompts of the records in idx, counted together."""
+    def prompt_words(self, idx: list[int]) -> list[int | None]:
+        """Words in the first 4,000 characters of the prompts, indexed by record: those of the records
+        in idx are counted, together, the first time any of them is asked for."""
         words = self._words
-        missing = [i for i in idx if i not in words]
+        if words is None:
+            words = self._words = [None] * self.n
+        missing = [i for i in idx if words[i] is None]
         if missing:
             from compliance.signals.features import word_counts
 
             records = self.records
-            words.update(zip(missing, word_counts([records[i].prompt[:4000] for i in missing])))
+            for i, count in zip(missing, word_counts([records[i].prompt[:4000] for i in missing])):
+                words[i] = count
         return words
 
     def text_template(self, field: str, i: int) -> str:
@@ -209,6 +214,10 @@ def _read_column(records: list[Any], field: str) -> list[Any]:
         return list(map(attrgetter("api_key_id"), records))
     if field.startswith("params."):
         key = field[7:]
+        from compliance.signals.features import NATIVE
+
+        if NATIVE is not None and type(records) is list:
+            return NATIVE.param_column(records, key)  # type: ignore[no-any-return]
         return [r.params.get(key) for r in records]
     if field == "prompt_chars":
         return list(map(len, map(attrgetter("prompt"), records)))
@@ -383,6 +392,11 @@ def cue_sentences(template: str, literals: list[str]) -> str:
     return " ".join(kept) if kept else template
 
 
+_COMPARE_OPS = {"lt": 0, "lte": 1, "gt": 4, "gte": 5}  # CPython's Py_LT, Py_LE, Py_GT, Py_GE
+_PY_COMPARE: dict[str, Callable[[Any, Any], bool]] = {"lt": operator.lt, "lte": operator.le, "gt": operator.gt,
+                                                     "gte": operator.ge}
+
+
 def _value_test(field: str, op: str, arg: Any) -> Pred:
     if op == "exists":
         want = bool(arg)
@@ -405,6 +419,17 @@ def _value_test(field: str, op: str, arg: Any) -> Pred:
             vals = c.values(field, idx)
             return [i for i in idx if (x := vals[i]) is not None and (x.casefold() if isinstance(x, str) else x) in options]
         return member
+    from compliance.signals.features import NATIVE
+
+    if NATIVE is not None and op in _COMPARE_OPS:  # the loop in C (_native.compare), where values are a list
+        compare, code = NATIVE.compare, _COMPARE_OPS[op]
+
+        def native_numeric(c: Columns, idx: list[int]) -> list[int]:
+            vals = c.values(field, idx)
+            if type(vals) is list:
+                return compare(vals, idx, code, arg)  # type: ignore[no-any-return]
+            return [i for i in idx if type(x := vals[i]) in _NUMBERS and _PY_COMPARE[op](x, arg)]
+        return native_numeric
     # one comprehension per operator: a comparison inline costs a third of an operator-function call
     if op == "gte":
         def numeric(c: Columns, idx: list[int]) -> list[int]:

@@ -388,3 +388,36 @@ def test_batch_prefilter_matches_python(native) -> None:  # type: ignore[no-unty
         assert with_c or size == 1
     with pytest.raises(ValueError):
         passing([["a"], ["b", "c"]], signals._routes)
+
+
+def test_compare_matches_python(native) -> None:  # type: ignore[no-untyped-def]
+    """The numeric record tests in C: exact types only (no bool), Python's comparison between ints
+    and floats (big ints, infinities and NaN included)."""
+    import operator
+
+    rng = random.Random(12)
+    pool = [0, 1, -1, 5, 6, 40, 64, 2**53 + 1, -(2**70), 2**70, 0.0, -0.0, 5.5, 6.0, float("inf"), float("-inf"),
+            float("nan"), True, False, None, "7", 7.000000000000001, 1e300]
+    ops = {0: operator.lt, 1: operator.le, 4: operator.gt, 5: operator.ge}
+    for _ in range(3000):
+        values = [rng.choice(pool) for _ in range(rng.randint(0, 40))]
+        idx = sorted(rng.sample(range(len(values)), rng.randint(0, len(values))))
+        arg = rng.choice([0, 6, 40, 64, 16000, 2**53 + 1, 2**70, -(2**70), 5.5, 6.0, float("inf"), 1e300])
+        for code, compare in ops.items():
+            want = [i for i in idx if type(values[i]) in (int, float) and compare(values[i], arg)]
+            assert native.compare(values, idx, code, arg) == want, (values, idx, code, arg)
+    with pytest.raises(ValueError):
+        native.compare([1], [0], 2, 1)  # ==: not a comparison the tests use
+    with pytest.raises(IndexError):
+        native.compare([1], [3], 0, 1)
+
+
+def test_param_column_matches_python(native) -> None:  # type: ignore[no-untyped-def]
+    from types import MappingProxyType, SimpleNamespace
+
+    records = [SimpleNamespace(params=p) for p in ({"temperature": 0.5, "n": 2}, {}, MappingProxyType({"n": 3}),
+                                                   MappingProxyType({}), {"n": None})]
+    for key in ("n", "temperature", "missing"):
+        assert native.param_column(records, key) == [r.params.get(key) for r in records]
+    with pytest.raises(AttributeError):
+        native.param_column([object()], "n")
