@@ -119,7 +119,7 @@ class Columns:
     signal already evaluated on this batch, the set of records that show it.
     """
 
-    __slots__ = ("records", "n", "lemmas", "hits", "_cols", "_templates", "_topics", "_words")
+    __slots__ = ("records", "n", "lemmas", "hits", "_cols", "_templates", "_topics", "_words", "_labels")
 
     def __init__(self, records: list[Any], lemmas: "LemmaMatcher | None" = None) -> None:
         self.records = records
@@ -130,6 +130,7 @@ class Columns:
         self._templates: list[str | None] | None = None
         self._topics: dict[int, str | None] = {}
         self._words: list[int | None] | None = None
+        self._labels: list[frozenset[str] | None] | None = None
 
     def col(self, field: str) -> list[Any]:
         """Every record's value of a plain field (`params.<key>` included)."""
@@ -163,6 +164,20 @@ class Columns:
             records = self.records
             topics.update(zip(missing, topics_of([records[i].prompt for i in missing])))
         return topics
+
+    def prompt_labels(self, idx: list[int]) -> list[frozenset[str] | None]:
+        """The lemma-test labels of the prompt templates (LemmaMatcher.template_labels), indexed by
+        record: those of the records in idx are looked up the first time any of them is asked for."""
+        found = self._labels
+        if found is None:
+            found = self._labels = [None] * self.n
+        missing = [i for i in idx if found[i] is None]
+        if missing:
+            templates = self.templates(missing)
+            labels = self.lemmas.template_labels  # type: ignore[union-attr]
+            for i in missing:
+                found[i] = labels(templates[i])  # type: ignore[arg-type]
+        return found
 
     def prompt_words(self, idx: list[int]) -> list[int | None]:
         """Words in the first 4,000 characters of the prompts, indexed by record: those of the records
@@ -458,10 +473,10 @@ def _text_test(field: str, op: str, arg: Any, lemmas: LemmaMatcher) -> Pred:
 
         def lemma(c: Columns, idx: list[int]) -> list[int]:
             vals = c.values(field, idx)
-            labels = lemmas.template_labels
             if field == "prompt":
-                templates = c.templates(idx)  # all at once
-                return [i for i in idx if vals[i] and label in labels(templates[i])]  # type: ignore[arg-type]
+                found = c.prompt_labels(idx)  # every lemma test's labels per record, looked up once a batch
+                return [i for i in idx if vals[i] and label in found[i]]  # type: ignore[operator]
+            labels = lemmas.template_labels
             return [i for i in idx if vals[i] and label in labels(c.text_template(field, i))]
         return lemma
     if op == "regex":
