@@ -526,8 +526,8 @@ def cost(node: Any) -> int:
 
 
 def compile_condition(node: Any, lemmas: LemmaMatcher) -> Pred:
-    """A checked condition as a batch predicate: given a batch and some of its record indices (in
-    order), the indices whose records satisfy it. `all` narrows the indices part by part, cheap
+    """A checked condition as a batch predicate: given a batch and some of its record indices
+    (ascending), the indices whose records satisfy it (ascending). `all` narrows the indices part by part, cheap
     parts first, and `any` tries each part only on the indices not yet satisfied, so expensive
     tests (spaCy, rapidfuzz) see only the records the cheap ones let through."""
     if isinstance(node, list):
@@ -537,16 +537,24 @@ def compile_condition(node: Any, lemmas: LemmaMatcher) -> Pred:
     if "any" in node:
         parts = [compile_condition(item, lemmas) for item in sorted(node["any"], key=cost)]
 
+        last = len(parts) - 1
+
         def any_of(c: Columns, idx: list[int]) -> list[int]:
-            rest, found = idx, set()
-            for part in parts:
+            # each part returns, in order, a subset of the indices it was given: one part's hits are the
+            # answer as they are, several parts' are a union of subsets of idx (sorted, as idx is)
+            rest, hits = idx, []
+            for n, part in enumerate(parts):
                 if not rest:
                     break
                 hit = part(c, rest)
                 if hit:
-                    found.update(hit)
-                    rest = [i for i in rest if i not in found]
-            return [i for i in idx if i in found] if found else []
+                    hits.append(hit)
+                    if n < last:
+                        new = set(hit)
+                        rest = [i for i in rest if i not in new]
+            if len(hits) < 2:
+                return hits[0] if hits else []
+            return sorted(set().union(*hits))
         return any_of
     if "not" in node:
         if isinstance(node["not"], Mapping) and set(node["not"]) == {"signal"}:
