@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import datetime
 from operator import attrgetter
 from typing import Any
 
@@ -65,7 +66,10 @@ class Accumulator:
                 group.append(i)
             ids.append(id_of[akey])
         times = [r.timestamp for r in records]
-        days = [ts.date() if ts is not None else None for ts in times]
+        try:
+            days = list(map(datetime.date, times))  # the loop in C
+        except TypeError:  # records without a timestamp
+            days = [ts.date() if ts is not None else None for ts in times]
         models = [r.model or UNKNOWN for r in records]
         keys = [r.api_key_id or UNKNOWN for r in records]
         columns: dict[str, list[Any]] = {"day": days, "model": models, "key": keys}
