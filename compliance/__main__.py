@@ -1,5 +1,5 @@
 """`python -m compliance` runs the same CLI as the `tos-check` script."""
 
-from compliance.cli import main
+from compliance.entry import main
 
 main()

@@ -92,15 +92,7 @@ def get_app() -> typer.Typer:
 
 
 def main() -> None:
-    # spaCy imports numpy, whose OpenBLAS starts a thread per core that spins for a while; tos-check
-    # does no linear algebra, and on a busy machine (every log worker imports spaCy) those threads
-    # take CPU from the workers. A value the user set is kept.
-    for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):
-        os.environ.setdefault(variable, "1")
-    if sys.argv[1:2] == ["audit"] and not {"-h", "--help"} & set(sys.argv):
-        from compliance.nlp import service
-
-        service.start()  # as early as possible: the command's first lemma test waits for it (see audit.py)
+    """Run the CLI (the `tos-check` script enters through compliance/entry.py first)."""
     try:
         get_app()()
     except ToscheckError as exc:
