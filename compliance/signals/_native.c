@@ -667,6 +667,79 @@ static PyObject *py_table_add(PyObject *self, PyObject *args) {
     return PyLong_FromSsize_t(i);
 }
 
+/* similar(template, first, last, by_block, ratio, cutoff) -> the kept template it counts for, or None
+ *
+ * TemplateTable._similar: the templates kept under the first, then the last block, each once, that
+ * are not too different in length to reach the cutoff, until ratio(template, kept, score_cutoff=cutoff)
+ * (rapidfuzz's, called as it is) is true. */
+static PyObject *py_similar(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    (void)self;
+    if (nargs != 6 || !PyUnicode_Check(args[0]) || !PyDict_Check(args[3]) || !PyFloat_Check(args[5])) {
+        PyErr_SetString(PyExc_TypeError, "similar(template, first, last, by_block: dict, ratio, cutoff: float)");
+        return NULL;
+    }
+    static PyObject *kwnames = NULL;
+    if (kwnames == NULL && (kwnames = Py_BuildValue("(s)", "score_cutoff")) == NULL)
+        return NULL;
+    PyObject *template = args[0], *by_block = args[3], *ratio = args[4], *cutoff = args[5];
+    PyObject *lists[2];
+    for (int k = 0; k < 2; k++) {
+        lists[k] = PyDict_GetItemWithError(by_block, args[1 + k]);
+        if (lists[k] == NULL && PyErr_Occurred())
+            return NULL;
+    }
+    if (lists[0] == NULL && lists[1] == NULL)
+        Py_RETURN_NONE; /* the usual case for varied traffic: nothing to compare with */
+    double slack = 100.0 - PyFloat_AS_DOUBLE(cutoff);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(template);
+    PyObject *seen = PySet_New(NULL), *found = NULL;
+    if (seen == NULL)
+        return NULL;
+    for (int k = 0; k < 2 && found == NULL; k++) {
+        if (lists[k] == NULL)
+            continue;
+        PyObject *reps = PySequence_Fast(lists[k], "by_block values must be lists");
+        if (reps == NULL)
+            goto fail;
+        for (Py_ssize_t j = 0; j < PySequence_Fast_GET_SIZE(reps); j++) {
+            PyObject *rep = PySequence_Fast_GET_ITEM(reps, j);
+            int known = PySet_Contains(seen, rep);
+            if (known < 0 || (!known && PySet_Add(seen, rep) < 0)) {
+                Py_DECREF(reps);
+                goto fail;
+            }
+            if (known)
+                continue;
+            Py_ssize_t m = PyObject_Length(rep);
+            if (m < 0) {
+                Py_DECREF(reps);
+                goto fail;
+            }
+            /* ratio = 100 * (1 - indel / (n + m)) and indel >= |n - m|: too large a gap can't reach the cutoff */
+            if ((double)((n > m ? n - m : m - n) * 100) > slack * (double)(n + m))
+                continue;
+            PyObject *call[3] = {template, rep, cutoff};
+            PyObject *score = PyObject_Vectorcall(ratio, call, 2, kwnames);
+            int hit = score == NULL ? -1 : PyObject_IsTrue(score);
+            Py_XDECREF(score);
+            if (hit < 0) {
+                Py_DECREF(reps);
+                goto fail;
+            }
+            if (hit) {
+                found = Py_NewRef(rep);
+                break;
+            }
+        }
+        Py_DECREF(reps);
+    }
+    Py_DECREF(seen);
+    return found != NULL ? found : Py_NewRef(Py_None);
+fail:
+    Py_DECREF(seen);
+    return NULL;
+}
+
 /* table_evict(counts, alias, by_block) -> None | (alias, by_block, evicted)
  *
  * TemplateTable._evict: the templates counted once leave counts; the new alias dict keeps the
@@ -1821,6 +1894,8 @@ static PyMethodDef methods[] = {
     {"chat_lines", py_chat_lines, METH_VARARGS,
      "chat_lines(lines, start, path, line, pos, end, decode, errors, out) -> (index, pos): records of the usual "
      "openai-chat lines appended to out, up to the first line left to Python"},
+    {"similar", (PyCFunction)(void (*)(void))py_similar, METH_FASTCALL,
+     "similar(template, first, last, by_block, ratio, cutoff) -> TemplateTable._similar's kept template or None"},
     {"table_evict", py_table_evict, METH_VARARGS,
      "table_evict(counts, alias, by_block) -> None or (alias, by_block, evicted): TemplateTable._evict"},
     {"compare", py_compare, METH_VARARGS,

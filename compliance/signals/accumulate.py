@@ -100,6 +100,10 @@ class TemplateTable:
 
     def _similar(self, template: str, keys_of: tuple[str, str] | None = None) -> str | None:
         first, last = keys_of or blocks(template)
+        if NATIVE is not None:  # the same loop in C, rapidfuzz called as below
+            from rapidfuzz.fuzz import ratio as fuzz_ratio
+
+            return NATIVE.similar(template, first, last, self.by_block, fuzz_ratio, FUZZY_CUTOFF)  # type: ignore[no-any-return]
         by_block = self.by_block
         if first not in by_block and last not in by_block:
             return None  # the usual case for varied traffic: nothing to compare with

@@ -421,3 +421,29 @@ def test_param_column_matches_python(native) -> None:  # type: ignore[no-untyped
         assert native.param_column(records, key) == [r.params.get(key) for r in records]
     with pytest.raises(AttributeError):
         native.param_column([object()], "n")
+
+
+def test_similar_matches_python(native, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """TemplateTable._similar in C: reps under the first block, then the last, each once, the length
+    filter, and rapidfuzz's answer; the Python loop is the reference."""
+    from compliance.signals import accumulate
+    from compliance.signals.accumulate import TemplateTable
+
+    rng = random.Random(21)
+    checked = hits = 0
+    for _ in range(300):
+        table = TemplateTable()
+        for template in _template_stream(rng, rng.randint(5, 80)):
+            table.add(template)
+        for template in _template_stream(rng, 30):
+            keys = features.blocks(template)
+            with_c = table._similar(template, keys)
+            monkeypatch.setattr(accumulate, "NATIVE", None)
+            python = table._similar(template, keys)
+            monkeypatch.setattr(accumulate, "NATIVE", native)
+            assert with_c == python, template
+            checked += 1
+            hits += with_c is not None
+    assert checked and hits
+    with pytest.raises(TypeError):
+        native.similar("a", "a", "a", {}, None)
