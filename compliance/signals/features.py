@@ -140,7 +140,7 @@ def _blank(t: str) -> str:
     return _numbers(t)
 
 
-def blocks(template: str) -> tuple[str, str]:
+def _blocks(template: str) -> tuple[str, str]:
     """Two cheap blocking keys (first and last four words): fuzzy comparison only happens
     between templates that share one, so varied traffic costs no comparisons at all."""
     # the same as splitting on every space and keeping the first/last four words, without the full split
@@ -184,6 +184,8 @@ def _load_native() -> ModuleType | None:
 
 
 NATIVE = _load_native()
+# `_blocks(template)`, in C where the extension is built (tests/signals/test_native.py compares them)
+blocks: Callable[[str], tuple[str, str]] = NATIVE.blocks if NATIVE is not None else _blocks
 
 
 def word_count(text: str) -> int:

@@ -231,7 +231,7 @@ def test_template_table_evicts_and_overflows_in_c(native, monkeypatch: pytest.Mo
 def test_blocks_match_python(native) -> None:  # type: ignore[no-untyped-def]
     rng = random.Random(5)
     for template in _template_stream(rng, 3000) + ["", " ", "    ", "a b c d", "a b c d e", "  a b c d e  "]:
-        assert native.blocks(template) == features.blocks(template), template
+        assert native.blocks(template) == features._blocks(template), template
 
 
 def test_template_table_bad_arguments(native) -> None:  # type: ignore[no-untyped-def]
