@@ -565,8 +565,8 @@ static PyObject *py_blocks(PyObject *self, PyObject *t) {
     return out;
 }
 
-static int bump(PyObject *counts, PyObject *key, PyObject *old) {
-    PyObject *one = PyLong_FromLong(1);
+static int bump(PyObject *counts, PyObject *key, PyObject *old, PyObject *by) {
+    PyObject *one = by != NULL ? Py_NewRef(by) : PyLong_FromLong(1);
     if (one == NULL)
         return -1;
     PyObject *sum = PyNumber_Add(old, one);
@@ -578,28 +578,33 @@ static int bump(PyObject *counts, PyObject *key, PyObject *old) {
     return rc;
 }
 
-/* table_add(counts, alias, by_block, templates, start, cap, block_cap) -> index
+/* table_add(counts, alias, by_block, templates, start, cap, block_cap, ns=None) -> index
  *
- * TemplateTable.add(t) for templates[start:], in order, for as long as that takes none of the
+ * TemplateTable.add(t) (add(t, ns[i]) with ns) for templates[start:], in order, for as long as that takes none of the
  * Python-only steps: a fuzzy comparison (an unseen template sharing a block with a kept one), an
  * eviction (the table is full) or a non-str template. Returns the index of the first template
  * left to Python (len(templates) when all were added); the caller adds it with TemplateTable.add
  * and calls again from the next one. */
 static PyObject *py_table_add(PyObject *self, PyObject *args) {
     (void)self;
-    PyObject *counts, *alias, *by_block, *templates;
+    PyObject *counts, *alias, *by_block, *templates, *ns = Py_None;
     Py_ssize_t start, cap, block_cap;
-    if (!PyArg_ParseTuple(args, "O!O!O!O!nnn", &PyDict_Type, &counts, &PyDict_Type, &alias, &PyDict_Type, &by_block,
-                          &PyList_Type, &templates, &start, &cap, &block_cap))
+    if (!PyArg_ParseTuple(args, "O!O!O!O!nnn|O", &PyDict_Type, &counts, &PyDict_Type, &alias, &PyDict_Type, &by_block,
+                          &PyList_Type, &templates, &start, &cap, &block_cap, &ns))
         return NULL;
     Py_ssize_t n = PyList_GET_SIZE(templates), i;
+    if (ns != Py_None && (!PyList_Check(ns) || PyList_GET_SIZE(ns) != n)) {
+        PyErr_SetString(PyExc_TypeError, "table_add: ns must be a list as long as templates");
+        return NULL;
+    }
     for (i = start < 0 ? 0 : start; i < n; i++) {
         PyObject *t = PyList_GET_ITEM(templates, i);
-        if (!PyUnicode_CheckExact(t))
+        PyObject *by = ns == Py_None ? NULL : PyList_GET_ITEM(ns, i); /* add(t, n): n records (merges) */
+        if (!PyUnicode_CheckExact(t) || (by != NULL && !PyLong_CheckExact(by)))
             break;
         PyObject *count = PyDict_GetItemWithError(counts, t);
         if (count != NULL) {
-            if (bump(counts, t, count) < 0)
+            if (bump(counts, t, count, by) < 0)
                 return NULL;
             continue;
         }
@@ -609,7 +614,7 @@ static PyObject *py_table_add(PyObject *self, PyObject *args) {
         if (entry != NULL) {
             Py_INCREF(entry);
             count = PyDict_GetItemWithError(counts, entry);
-            int rc = count == NULL ? -1 : bump(counts, entry, count);
+            int rc = count == NULL ? -1 : bump(counts, entry, count, by);
             if (count == NULL && !PyErr_Occurred())
                 PyErr_SetObject(PyExc_KeyError, entry); /* counts[entry] += 1 with no such entry */
             Py_DECREF(entry);
@@ -634,7 +639,7 @@ static PyObject *py_table_add(PyObject *self, PyObject *args) {
                 return NULL;
             break;
         }
-        PyObject *one = PyLong_FromLong(1);
+        PyObject *one = by != NULL ? Py_NewRef(by) : PyLong_FromLong(1);
         int rc = one == NULL ? -1 : PyDict_SetItem(counts, t, one);
         Py_XDECREF(one);
         PyObject *block_keys[2] = {first, last};
@@ -1903,8 +1908,8 @@ static PyMethodDef methods[] = {
     {"param_column", py_param_column, METH_VARARGS, "param_column(records, key) -> [r.params.get(key) for r in records]"},
     {"blocks", py_blocks, METH_O, "blocks(template) -> features.blocks(template), for any str"},
     {"table_add", py_table_add, METH_VARARGS,
-     "table_add(counts, alias, by_block, templates, start, cap, block_cap) -> index of the first template left to "
-     "TemplateTable.add (len(templates) when none)"},
+     "table_add(counts, alias, by_block, templates, start, cap, block_cap, ns=None) -> index of the first template left "
+     "to TemplateTable.add (len(templates) when none); ns: records per template (default 1 each)"},
     {NULL, NULL, 0, NULL},
 };
 

@@ -148,8 +148,19 @@ class TemplateTable:
         return True
 
     def merge(self, other: "TemplateTable") -> None:
-        for template, count in other.counts.items():
-            self.add(template, count)
+        """`add(template, count)` for each of other's templates, in order (in C where built)."""
+        if NATIVE is None:
+            for template, count in other.counts.items():
+                self.add(template, count)
+        else:
+            templates, counts = list(other.counts), list(other.counts.values())
+            at, n = 0, len(templates)
+            while True:
+                at = NATIVE.table_add(self.counts, self.alias, self.by_block, templates, at, self.CAP, BLOCK_CAP, counts)
+                if at >= n:
+                    break
+                self.add(templates[at], counts[at])
+                at += 1
         self.evicted += other.evicted
         self.overflow += other.overflow
 

@@ -447,3 +447,34 @@ def test_similar_matches_python(native, monkeypatch: pytest.MonkeyPatch) -> None
     assert checked and hits
     with pytest.raises(TypeError):
         native.similar("a", "a", "a", {}, None)
+
+
+def test_template_table_merge_matches_python(native, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """TemplateTable.merge in C (table_add with a count per template) leaves the table the Python
+    loop of add(template, count) leaves: repeats, aliases, fuzzy matches, evictions, overflow."""
+    from compliance.signals import accumulate
+    from compliance.signals.accumulate import TemplateTable
+
+    monkeypatch.setattr(TemplateTable, "CAP", 40)
+    rng = random.Random(17)
+    evicted = aliased = 0
+    for round_ in range(80):
+        stream = _template_stream(rng, rng.choice((40, 200, 600)))  # one stream cut into parts: near-duplicates across parts
+        cuts = sorted(rng.sample(range(1, len(stream)), rng.randint(1, 4)))
+        parts = []
+        for begin, end in zip([0, *cuts], [*cuts, len(stream)]):
+            part = TemplateTable()
+            part.add_many(stream[begin:end])
+            parts.append(part)
+        with_c, python = TemplateTable(), TemplateTable()
+        for part in parts:
+            with_c.merge(part)
+            monkeypatch.setattr(accumulate, "NATIVE", None)
+            python.merge(part)
+            monkeypatch.setattr(accumulate, "NATIVE", native)
+        assert _table_state(with_c) == _table_state(python), round_
+        evicted += with_c.evicted
+        aliased += len(with_c.alias)
+    assert evicted and aliased
+    with pytest.raises(TypeError):
+        native.table_add({}, {}, {}, ["a"], 0, 4, 8, [1, 2])  # one count per template
