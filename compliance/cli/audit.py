@@ -50,6 +50,7 @@ def audit(
     signals = load_signals(list(rules or []))
     if not signals.signals:
         raise InputError(None, None, "no signals loaded: the rule packs define no `signals:`")
+    signals.lemmas.prepare_service()
     analysis = analyse(list(logs), signals, log_format, workers=workers)
     data = audit_data(analysis, top)
     text = render(data, output_format.value)

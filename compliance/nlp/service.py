@@ -41,6 +41,18 @@ class LabelService:
         self._sent: set[str] = set()  # pattern sets this process has sent (the helper keeps every one)
         self.broken = False
 
+    def prepare(self, key: str, patterns: dict[str, list[Any]]) -> None:
+        """Send a pattern set ahead of any request, so that the helper builds its matchers as soon as
+        spaCy is loaded (processes forked later know it was sent)."""
+        if self.broken or key in self._sent:
+            return
+        try:
+            with self._lock:
+                self._conn.send(("patterns", key, patterns))
+                self._sent.add(key)
+        except (OSError, ValueError):
+            self.broken = True
+
     def labels(self, key: str, patterns: dict[str, list[Any]], text: str) -> frozenset[str] | None:
         """The labels of the lemma tests matching text, or None (build locally)."""
         if self.broken:
@@ -136,7 +148,7 @@ def _serve(conn: Any) -> None:
             _, key, patterns = message
             if key not in built:
                 try:
-                    built[key] = build_matchers(patterns)
+                    built[key] = build_matchers(patterns)  # spaCy is loaded by now (above)
                 except Exception as exc:  # noqa: BLE001 - reported to whoever asks with this key
                     built[key] = exc
             continue

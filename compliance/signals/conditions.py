@@ -319,6 +319,17 @@ class LemmaMatcher:
     def _build(self) -> tuple[Any, Any, Any]:
         return build_matchers(self._patterns)
 
+    def prepare_service(self) -> None:
+        """Send these patterns to the lemma-label service now, if one runs (it builds while the
+        command goes on); a no-op otherwise."""
+        from compliance.nlp import service
+
+        remote = service.current()
+        if remote is not None and self._patterns:
+            if self._key is None:
+                self._key = service.patterns_key(self._patterns)
+            remote.prepare(self._key, self._patterns)
+
     def labels(self, text: str) -> frozenset[str]:
         """Labels of the lemma tests that match `text` (cached: templates repeat). Asked of the
         lemma-label service when one runs (compliance/nlp/service.py: no spaCy in this process),

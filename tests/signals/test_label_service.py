@@ -109,3 +109,25 @@ def test_audit_is_the_same_with_and_without_the_service(tmp_path: Path, monkeypa
         outputs.append(done.stdout)
     assert outputs[0] == outputs[1]
     assert json.loads(outputs[0])["accounts"]
+
+
+def test_patterns_sent_ahead_are_not_sent_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    remote = LabelService()
+    monkeypatch.setattr(service, "_service", remote)
+    try:
+        lemmas = _matcher()
+        lemmas.prepare_service()
+        assert lemmas._key in remote._sent
+        sent: list[str] = []
+        send = remote._conn.send
+        monkeypatch.setattr(remote._conn, "send", lambda message: (sent.append(message[0]), send(message))[1])
+        assert lemmas.labels(TEXTS[0]) == _local_labels(monkeypatch, TEXTS[0])
+        assert sent == ["labels"] and not lemmas.loaded
+    finally:
+        remote.close()
+
+
+def _local_labels(monkeypatch: pytest.MonkeyPatch, text: str) -> frozenset[str]:
+    with monkeypatch.context() as local:
+        local.setattr(service, "_service", None)
+        return _matcher().labels(text)
