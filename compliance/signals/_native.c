@@ -886,6 +886,116 @@ static PyObject *py_compare(PyObject *self, PyObject *args) {
     return out;
 }
 
+/* value `or` default: the value unless it is falsy (the caller's `x or default`) */
+static PyObject *or_default(PyObject *value, PyObject *fallback) {
+    int truthy = PyObject_IsTrue(value);
+    if (truthy < 0)
+        return NULL;
+    return Py_NewRef(truthy ? value : fallback);
+}
+
+/* accounts(records, unknown) -> (groups, order, ids)
+ *
+ * Accumulator.add_batch's grouping: each record's account key (r.provider or unknown, r.account or
+ * r.api_key_id or unknown); groups: key -> its record indices, keys in first-seen order; order:
+ * the keys in that order; ids: each record's key as its position in order. */
+static PyObject *py_accounts(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *records, *unknown;
+    if (!PyArg_ParseTuple(args, "O!O", &PyList_Type, &records, &unknown))
+        return NULL;
+    static PyObject *provider_name = NULL, *account_name = NULL, *key_name = NULL;
+    if (provider_name == NULL && ((provider_name = PyUnicode_InternFromString("provider")) == NULL
+                                  || (account_name = PyUnicode_InternFromString("account")) == NULL
+                                  || (key_name = PyUnicode_InternFromString("api_key_id")) == NULL))
+        return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(records);
+    PyObject *groups = PyDict_New(), *order = PyList_New(0), *ids = PyList_New(n), *id_of = PyDict_New(), *result = NULL;
+    if (groups == NULL || order == NULL || ids == NULL || id_of == NULL)
+        goto done;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *record = PyList_GET_ITEM(records, i), *provider = NULL, *who = NULL, *akey = NULL;
+        PyObject *raw = PyObject_GetAttr(record, provider_name);
+        if (raw != NULL) {
+            provider = or_default(raw, unknown);
+            Py_DECREF(raw);
+        }
+        if (provider != NULL && (raw = PyObject_GetAttr(record, account_name)) != NULL) {
+            int truthy = PyObject_IsTrue(raw);
+            if (truthy > 0)
+                who = raw;
+            else {
+                Py_DECREF(raw);
+                if (truthy == 0 && (raw = PyObject_GetAttr(record, key_name)) != NULL) {
+                    who = or_default(raw, unknown);
+                    Py_DECREF(raw);
+                }
+            }
+        }
+        if (who != NULL)
+            akey = PyTuple_Pack(2, provider, who);
+        Py_XDECREF(provider);
+        Py_XDECREF(who);
+        if (akey == NULL)
+            goto done;
+        PyObject *group = PyDict_GetItemWithError(groups, akey), *index = PyLong_FromSsize_t(i), *id;
+        int rc = index == NULL ? -1 : 0;
+        if (rc == 0 && group == NULL) {
+            if (PyErr_Occurred())
+                rc = -1;
+            else {
+                PyObject *fresh = PyList_New(0);
+                id = PyLong_FromSsize_t(PyList_GET_SIZE(order));
+                rc = fresh == NULL || id == NULL || PyList_Append(fresh, index) < 0 || PyDict_SetItem(groups, akey, fresh) < 0
+                     || PyDict_SetItem(id_of, akey, id) < 0 || PyList_Append(order, akey) < 0 ? -1 : 0;
+                Py_XDECREF(fresh);
+                Py_XDECREF(id);
+            }
+        } else if (rc == 0)
+            rc = PyList_Append(group, index);
+        if (rc == 0) {
+            id = PyDict_GetItemWithError(id_of, akey);
+            if (id == NULL)
+                rc = -1;
+            else
+                PyList_SET_ITEM(ids, i, Py_NewRef(id));
+        }
+        Py_XDECREF(index);
+        Py_DECREF(akey);
+        if (rc < 0)
+            goto done;
+    }
+    result = PyTuple_Pack(3, groups, order, ids);
+done:
+    Py_XDECREF(groups);
+    Py_XDECREF(order);
+    Py_XDECREF(ids);
+    Py_XDECREF(id_of);
+    return result;
+}
+
+/* attr_or(records, name, default) -> [getattr(r, name) or default for r in records] */
+static PyObject *py_attr_or(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *records, *name, *fallback;
+    if (!PyArg_ParseTuple(args, "O!UO", &PyList_Type, &records, &name, &fallback))
+        return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(records);
+    PyObject *out = PyList_New(n);
+    for (Py_ssize_t i = 0; out != NULL && i < n; i++) {
+        PyObject *raw = PyObject_GetAttr(PyList_GET_ITEM(records, i), name), *value = NULL;
+        if (raw != NULL) {
+            value = or_default(raw, fallback);
+            Py_DECREF(raw);
+        }
+        if (value == NULL)
+            Py_CLEAR(out);
+        else
+            PyList_SET_ITEM(out, i, value);
+    }
+    return out;
+}
+
 /* param_column(records, key): [r.params.get(key) for r in records] */
 static PyObject *py_param_column(PyObject *self, PyObject *args) {
     (void)self;
@@ -1905,6 +2015,9 @@ static PyMethodDef methods[] = {
      "table_evict(counts, alias, by_block) -> None or (alias, by_block, evicted): TemplateTable._evict"},
     {"compare", py_compare, METH_VARARGS,
      "compare(values, idx, op, arg) -> [i for i in idx if type(values[i]) in (int, float) and values[i] <op> arg]"},
+    {"accounts", py_accounts, METH_VARARGS,
+     "accounts(records, unknown) -> (groups, order, ids): Accumulator.add_batch's grouping by account"},
+    {"attr_or", py_attr_or, METH_VARARGS, "attr_or(records, name, default) -> [getattr(r, name) or default for r in records]"},
     {"param_column", py_param_column, METH_VARARGS, "param_column(records, key) -> [r.params.get(key) for r in records]"},
     {"blocks", py_blocks, METH_O, "blocks(template) -> features.blocks(template), for any str"},
     {"table_add", py_table_add, METH_VARARGS,

@@ -19,6 +19,7 @@ from compliance.signals.accumulate import (
     record_head,
 )
 from compliance.signals.compiled import SignalSet
+from compliance.signals.features import NATIVE
 from compliance.sources.logs import STATUS_ERROR, STATUS_UNMATCHED, LogRecord, ReadStats
 
 
@@ -48,30 +49,23 @@ class Accumulator:
         if not records:
             return
         accounts = self.accounts
-        groups: dict[tuple[str, str], list[int]] = {}
-        akeys = [(r.provider or UNKNOWN, r.account or r.api_key_id or UNKNOWN) for r in records]
-        # each record's account as a small int (its position in `order`): ints hash and count faster than key tuples
-        ids: list[int] = []
-        order: list[tuple[str, str]] = []
-        id_of: dict[tuple[str, str], int] = {}
-        for i, akey in enumerate(akeys):
-            group = groups.get(akey)
-            if group is None:
-                groups[akey] = [i]
-                id_of[akey] = len(order)
-                order.append(akey)
-                if akey not in accounts:
-                    accounts[akey] = AccountState(*akey)
-            else:
-                group.append(i)
-            ids.append(id_of[akey])
-        times = [r.timestamp for r in records]
+        # records by account (provider, account or key), in first-seen order, and each record's account
+        # as a small int (its position in `order`): ints hash and count faster than key tuples
+        groups, order, ids = (NATIVE.accounts(records, UNKNOWN) if NATIVE is not None and type(records) is list
+                              else _accounts(records))
+        for akey in order:
+            if akey not in accounts:
+                accounts[akey] = AccountState(*akey)
+        times = list(map(attrgetter("timestamp"), records))
         try:
             days = list(map(datetime.date, times))  # the loop in C
         except TypeError:  # records without a timestamp
             days = [ts.date() if ts is not None else None for ts in times]
-        models = [r.model or UNKNOWN for r in records]
-        keys = [r.api_key_id or UNKNOWN for r in records]
+        if NATIVE is not None and type(records) is list:
+            models, keys = NATIVE.attr_or(records, "model", UNKNOWN), NATIVE.attr_or(records, "api_key_id", UNKNOWN)
+        else:
+            models = [r.model or UNKNOWN for r in records]
+            keys = [r.api_key_id or UNKNOWN for r in records]
         columns: dict[str, list[Any]] = {"day": days, "model": models, "key": keys}
         sub_dims = self._sub_dims
         _add_in_order(self.file_records, Counter(map(attrgetter("path"), map(attrgetter("source"), records))))
@@ -203,6 +197,26 @@ class Accumulator:
         state = dict(self.__dict__)
         state["signals"] = None  # the parent has the signal set; do not ship it back
         return state
+
+
+def _accounts(records: list[LogRecord]) -> tuple[dict[tuple[str, str], list[int]], list[tuple[str, str]], list[int]]:
+    """(groups, order, ids): the records of each account key in first-seen order, the keys in that
+    order, and each record's key as its position there. The reference of _native.accounts."""
+    groups: dict[tuple[str, str], list[int]] = {}
+    order: list[tuple[str, str]] = []
+    id_of: dict[tuple[str, str], int] = {}
+    ids: list[int] = []
+    for i, r in enumerate(records):
+        akey = (r.provider or UNKNOWN, r.account or r.api_key_id or UNKNOWN)
+        group = groups.get(akey)
+        if group is None:
+            groups[akey] = [i]
+            id_of[akey] = len(order)
+            order.append(akey)
+        else:
+            group.append(i)
+        ids.append(id_of[akey])
+    return groups, order, ids
 
 
 def _add_in_order(into: dict[Any, int], counts: Counter, cap: int | None = None) -> None:

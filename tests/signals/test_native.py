@@ -478,3 +478,22 @@ def test_template_table_merge_matches_python(native, monkeypatch: pytest.MonkeyP
     assert evicted and aliased
     with pytest.raises(TypeError):
         native.table_add({}, {}, {}, ["a"], 0, 4, 8, [1, 2])  # one count per template
+
+
+def test_accounts_and_attr_or_match_python(native) -> None:  # type: ignore[no-untyped-def]
+    """add_batch's grouping by account (provider or unknown, account or key or unknown) and its
+    `x or default` columns, in C, against the Python reference."""
+    from types import SimpleNamespace
+
+    from compliance.signals.collect import _accounts
+
+    rng = random.Random(30)
+    values = ["openai", "anthropic", "", None, "acct-1", "acct-2", 0]
+    for size in (0, 1, 5, 300):
+        records = [SimpleNamespace(provider=rng.choice(values), account=rng.choice(values),
+                                   api_key_id=rng.choice(values), model=rng.choice(values)) for _ in range(size)]
+        assert native.accounts(records, "(unknown)") == _accounts(records)  # type: ignore[arg-type]
+        for name in ("model", "api_key_id", "provider"):
+            assert native.attr_or(records, name, "(unknown)") == [getattr(r, name) or "(unknown)" for r in records]
+    with pytest.raises(AttributeError):
+        native.accounts([object()], "(unknown)")
