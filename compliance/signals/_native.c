@@ -819,222 +819,6 @@ done:
     return result;
 }
 
-/* --- column helpers for record conditions (conditions.py) ------------------------------------
- *
- * compare(values, idx, op, arg): [i for i in idx if type(values[i]) in (int, float) and values[i] <op> arg],
- * op one of Py_LT, Py_LE, Py_GT, Py_GE; values a list indexed by record. Exact types only (a bool is
- * not a number here); the comparison is Python's (exact between ints and floats). */
-static PyObject *py_compare(PyObject *self, PyObject *args) {
-    (void)self;
-    PyObject *values, *idx, *arg;
-    int op;
-    if (!PyArg_ParseTuple(args, "O!O!iO", &PyList_Type, &values, &PyList_Type, &idx, &op, &arg))
-        return NULL;
-    if (op != Py_LT && op != Py_LE && op != Py_GT && op != Py_GE) {
-        PyErr_SetString(PyExc_ValueError, "compare: op must be <, <=, > or >=");
-        return NULL;
-    }
-    int arg_float = PyFloat_CheckExact(arg);
-    double arg_double = arg_float ? PyFloat_AS_DOUBLE(arg) : 0.0;
-    int arg_small = 0;
-    long long arg_long = 0;
-    if (PyLong_CheckExact(arg)) {
-        int overflow;
-        arg_long = PyLong_AsLongLongAndOverflow(arg, &overflow);
-        if (arg_long == -1 && PyErr_Occurred())
-            return NULL;
-        arg_small = !overflow;
-    }
-    PyObject *out = PyList_New(0);
-    Py_ssize_t n = PyList_GET_SIZE(values);
-    for (Py_ssize_t k = 0; out != NULL && k < PyList_GET_SIZE(idx); k++) {
-        PyObject *index = PyList_GET_ITEM(idx, k);
-        Py_ssize_t i = PyLong_AsSsize_t(index);
-        if (i < 0 || i >= n) {
-            if (!PyErr_Occurred())
-                PyErr_SetString(PyExc_IndexError, "compare: record index out of range");
-            Py_CLEAR(out);
-            break;
-        }
-        PyObject *x = PyList_GET_ITEM(values, i);
-        int keep;
-        if (PyLong_CheckExact(x) && arg_small) {
-            int overflow;
-            long long v = PyLong_AsLongLongAndOverflow(x, &overflow);
-            if (v == -1 && PyErr_Occurred()) {
-                Py_CLEAR(out);
-                break;
-            }
-            if (overflow) /* beyond 64 bits: its sign decides */
-                keep = (op == Py_GT || op == Py_GE) ? overflow > 0 : overflow < 0;
-            else
-                keep = op == Py_LT ? v < arg_long : op == Py_LE ? v <= arg_long : op == Py_GT ? v > arg_long : v >= arg_long;
-        } else if (PyFloat_CheckExact(x) && arg_float) {
-            double v = PyFloat_AS_DOUBLE(x);
-            keep = op == Py_LT ? v < arg_double : op == Py_LE ? v <= arg_double : op == Py_GT ? v > arg_double : v >= arg_double;
-        } else if (PyLong_CheckExact(x) || PyFloat_CheckExact(x)) {
-            keep = PyObject_RichCompareBool(x, arg, op); /* mixed int and float: Python's exact comparison */
-            if (keep < 0) {
-                Py_CLEAR(out);
-                break;
-            }
-        } else
-            keep = 0;
-        if (keep && PyList_Append(out, index) < 0)
-            Py_CLEAR(out);
-    }
-    return out;
-}
-
-/* value `or` default: the value unless it is falsy (the caller's `x or default`) */
-static PyObject *or_default(PyObject *value, PyObject *fallback) {
-    int truthy = PyObject_IsTrue(value);
-    if (truthy < 0)
-        return NULL;
-    return Py_NewRef(truthy ? value : fallback);
-}
-
-/* accounts(records, unknown) -> (groups, order, ids)
- *
- * Accumulator.add_batch's grouping: each record's account key (r.provider or unknown, r.account or
- * r.api_key_id or unknown); groups: key -> its record indices, keys in first-seen order; order:
- * the keys in that order; ids: each record's key as its position in order. */
-static PyObject *py_accounts(PyObject *self, PyObject *args) {
-    (void)self;
-    PyObject *records, *unknown;
-    if (!PyArg_ParseTuple(args, "O!O", &PyList_Type, &records, &unknown))
-        return NULL;
-    static PyObject *provider_name = NULL, *account_name = NULL, *key_name = NULL;
-    if (provider_name == NULL && ((provider_name = PyUnicode_InternFromString("provider")) == NULL
-                                  || (account_name = PyUnicode_InternFromString("account")) == NULL
-                                  || (key_name = PyUnicode_InternFromString("api_key_id")) == NULL))
-        return NULL;
-    Py_ssize_t n = PyList_GET_SIZE(records);
-    PyObject *groups = PyDict_New(), *order = PyList_New(0), *ids = PyList_New(n), *id_of = PyDict_New(), *result = NULL;
-    if (groups == NULL || order == NULL || ids == NULL || id_of == NULL)
-        goto done;
-    for (Py_ssize_t i = 0; i < n; i++) {
-        PyObject *record = PyList_GET_ITEM(records, i), *provider = NULL, *who = NULL, *akey = NULL;
-        PyObject *raw = PyObject_GetAttr(record, provider_name);
-        if (raw != NULL) {
-            provider = or_default(raw, unknown);
-            Py_DECREF(raw);
-        }
-        if (provider != NULL && (raw = PyObject_GetAttr(record, account_name)) != NULL) {
-            int truthy = PyObject_IsTrue(raw);
-            if (truthy > 0)
-                who = raw;
-            else {
-                Py_DECREF(raw);
-                if (truthy == 0 && (raw = PyObject_GetAttr(record, key_name)) != NULL) {
-                    who = or_default(raw, unknown);
-                    Py_DECREF(raw);
-                }
-            }
-        }
-        if (who != NULL)
-            akey = PyTuple_Pack(2, provider, who);
-        Py_XDECREF(provider);
-        Py_XDECREF(who);
-        if (akey == NULL)
-            goto done;
-        PyObject *group = PyDict_GetItemWithError(groups, akey), *index = PyLong_FromSsize_t(i), *id;
-        int rc = index == NULL ? -1 : 0;
-        if (rc == 0 && group == NULL) {
-            if (PyErr_Occurred())
-                rc = -1;
-            else {
-                PyObject *fresh = PyList_New(0);
-                id = PyLong_FromSsize_t(PyList_GET_SIZE(order));
-                rc = fresh == NULL || id == NULL || PyList_Append(fresh, index) < 0 || PyDict_SetItem(groups, akey, fresh) < 0
-                     || PyDict_SetItem(id_of, akey, id) < 0 || PyList_Append(order, akey) < 0 ? -1 : 0;
-                Py_XDECREF(fresh);
-                Py_XDECREF(id);
-            }
-        } else if (rc == 0)
-            rc = PyList_Append(group, index);
-        if (rc == 0) {
-            id = PyDict_GetItemWithError(id_of, akey);
-            if (id == NULL)
-                rc = -1;
-            else
-                PyList_SET_ITEM(ids, i, Py_NewRef(id));
-        }
-        Py_XDECREF(index);
-        Py_DECREF(akey);
-        if (rc < 0)
-            goto done;
-    }
-    result = PyTuple_Pack(3, groups, order, ids);
-done:
-    Py_XDECREF(groups);
-    Py_XDECREF(order);
-    Py_XDECREF(ids);
-    Py_XDECREF(id_of);
-    return result;
-}
-
-/* attr_or(records, name, default) -> [getattr(r, name) or default for r in records] */
-static PyObject *py_attr_or(PyObject *self, PyObject *args) {
-    (void)self;
-    PyObject *records, *name, *fallback;
-    if (!PyArg_ParseTuple(args, "O!UO", &PyList_Type, &records, &name, &fallback))
-        return NULL;
-    Py_ssize_t n = PyList_GET_SIZE(records);
-    PyObject *out = PyList_New(n);
-    for (Py_ssize_t i = 0; out != NULL && i < n; i++) {
-        PyObject *raw = PyObject_GetAttr(PyList_GET_ITEM(records, i), name), *value = NULL;
-        if (raw != NULL) {
-            value = or_default(raw, fallback);
-            Py_DECREF(raw);
-        }
-        if (value == NULL)
-            Py_CLEAR(out);
-        else
-            PyList_SET_ITEM(out, i, value);
-    }
-    return out;
-}
-
-/* param_column(records, key): [r.params.get(key) for r in records] */
-static PyObject *py_param_column(PyObject *self, PyObject *args) {
-    (void)self;
-    PyObject *records, *key;
-    if (!PyArg_ParseTuple(args, "O!O", &PyList_Type, &records, &key))
-        return NULL;
-    static PyObject *params_name = NULL, *get_name = NULL;
-    if (params_name == NULL && (params_name = PyUnicode_InternFromString("params")) == NULL)
-        return NULL;
-    if (get_name == NULL && (get_name = PyUnicode_InternFromString("get")) == NULL)
-        return NULL;
-    Py_ssize_t n = PyList_GET_SIZE(records);
-    PyObject *out = PyList_New(n);
-    for (Py_ssize_t i = 0; out != NULL && i < n; i++) {
-        PyObject *params = PyObject_GetAttr(PyList_GET_ITEM(records, i), params_name), *value;
-        if (params == NULL) {
-            Py_CLEAR(out);
-            break;
-        }
-        if (PyDict_CheckExact(params)) {
-            value = PyDict_GetItemWithError(params, key);
-            if (value == NULL && PyErr_Occurred()) {
-                Py_DECREF(params);
-                Py_CLEAR(out);
-                break;
-            }
-            value = Py_NewRef(value != NULL ? value : Py_None);
-        } else
-            value = PyObject_CallMethodOneArg(params, get_name, key); /* a mappingproxy or any other mapping */
-        Py_DECREF(params);
-        if (value == NULL) {
-            Py_CLEAR(out);
-            break;
-        }
-        PyList_SET_ITEM(out, i, value);
-    }
-    return out;
-}
-
 /* --- records of the usual openai-chat envelope (readers/openai_chat.py: _from_envelope) -------
  *
  * The reader decodes a line into typed msgspec structs; _from_envelope turns them into a LogRecord.
@@ -1991,6 +1775,271 @@ static PyObject *py_word_counts(PyObject *self, PyObject *texts) {
     return out;
 }
 
+/* --- column helpers for record conditions (conditions.py) ------------------------------------
+ *
+ * compare(values, idx, op, arg): [i for i in idx if type(values[i]) in (int, float) and values[i] <op> arg],
+ * op one of Py_LT, Py_LE, Py_GT, Py_GE; values a list indexed by record. Exact types only (a bool is
+ * not a number here); the comparison is Python's (exact between ints and floats). */
+static PyObject *py_compare(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *values, *idx, *arg;
+    int op;
+    if (!PyArg_ParseTuple(args, "O!O!iO", &PyList_Type, &values, &PyList_Type, &idx, &op, &arg))
+        return NULL;
+    if (op != Py_LT && op != Py_LE && op != Py_GT && op != Py_GE) {
+        PyErr_SetString(PyExc_ValueError, "compare: op must be <, <=, > or >=");
+        return NULL;
+    }
+    int arg_float = PyFloat_CheckExact(arg);
+    double arg_double = arg_float ? PyFloat_AS_DOUBLE(arg) : 0.0;
+    int arg_small = 0;
+    long long arg_long = 0;
+    if (PyLong_CheckExact(arg)) {
+        int overflow;
+        arg_long = PyLong_AsLongLongAndOverflow(arg, &overflow);
+        if (arg_long == -1 && PyErr_Occurred())
+            return NULL;
+        arg_small = !overflow;
+    }
+    PyObject *out = PyList_New(0);
+    Py_ssize_t n = PyList_GET_SIZE(values);
+    for (Py_ssize_t k = 0; out != NULL && k < PyList_GET_SIZE(idx); k++) {
+        PyObject *index = PyList_GET_ITEM(idx, k);
+        Py_ssize_t i = PyLong_AsSsize_t(index);
+        if (i < 0 || i >= n) {
+            if (!PyErr_Occurred())
+                PyErr_SetString(PyExc_IndexError, "compare: record index out of range");
+            Py_CLEAR(out);
+            break;
+        }
+        PyObject *x = PyList_GET_ITEM(values, i);
+        int keep;
+        if (PyLong_CheckExact(x) && arg_small) {
+            int overflow;
+            long long v = PyLong_AsLongLongAndOverflow(x, &overflow);
+            if (v == -1 && PyErr_Occurred()) {
+                Py_CLEAR(out);
+                break;
+            }
+            if (overflow) /* beyond 64 bits: its sign decides */
+                keep = (op == Py_GT || op == Py_GE) ? overflow > 0 : overflow < 0;
+            else
+                keep = op == Py_LT ? v < arg_long : op == Py_LE ? v <= arg_long : op == Py_GT ? v > arg_long : v >= arg_long;
+        } else if (PyFloat_CheckExact(x) && arg_float) {
+            double v = PyFloat_AS_DOUBLE(x);
+            keep = op == Py_LT ? v < arg_double : op == Py_LE ? v <= arg_double : op == Py_GT ? v > arg_double : v >= arg_double;
+        } else if (PyLong_CheckExact(x) || PyFloat_CheckExact(x)) {
+            keep = PyObject_RichCompareBool(x, arg, op); /* mixed int and float: Python's exact comparison */
+            if (keep < 0) {
+                Py_CLEAR(out);
+                break;
+            }
+        } else
+            keep = 0;
+        if (keep && PyList_Append(out, index) < 0)
+            Py_CLEAR(out);
+    }
+    return out;
+}
+
+/* getattr(record, name) (new reference): a slot read for LogRecord, whose layout configure_chat()
+ * took from the class; any other object goes through getattr. */
+static int record_field_index(PyObject *name) {
+    if (!chat.ready || !PyUnicode_Check(name))
+        return -1;
+    for (int k = 0; k < REC_N; k++)
+        if (PyUnicode_CompareWithASCIIString(name, rec_fields[k]) == 0)
+            return k;
+    return -1;
+}
+
+static PyObject *record_field(PyObject *record, PyObject *name, int index) {
+    if (index >= 0 && Py_TYPE(record) == chat.record) {
+        PyObject *value = SLOT(record, chat.rec_off[index]);
+        if (value != NULL)
+            return Py_NewRef(value);
+    }
+    return PyObject_GetAttr(record, name);
+}
+
+/* column(records, name, lengths=False) -> [getattr(r, name) for r in records], or their len() */
+static PyObject *py_column(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *records, *name;
+    int lengths = 0;
+    if (!PyArg_ParseTuple(args, "O!U|p", &PyList_Type, &records, &name, &lengths))
+        return NULL;
+    int index = record_field_index(name);
+    Py_ssize_t n = PyList_GET_SIZE(records);
+    PyObject *out = PyList_New(n);
+    for (Py_ssize_t i = 0; out != NULL && i < n; i++) {
+        PyObject *value = record_field(PyList_GET_ITEM(records, i), name, index);
+        if (value != NULL && lengths) {
+            Py_ssize_t size = PyObject_Length(value);
+            Py_DECREF(value);
+            value = size < 0 ? NULL : PyLong_FromSsize_t(size);
+        }
+        if (value == NULL)
+            Py_CLEAR(out);
+        else
+            PyList_SET_ITEM(out, i, value);
+    }
+    return out;
+}
+
+/* value `or` default: the value unless it is falsy (the caller's `x or default`) */
+static PyObject *or_default(PyObject *value, PyObject *fallback) {
+    int truthy = PyObject_IsTrue(value);
+    if (truthy < 0)
+        return NULL;
+    return Py_NewRef(truthy ? value : fallback);
+}
+
+/* accounts(records, unknown) -> (groups, order, ids)
+ *
+ * Accumulator.add_batch's grouping: each record's account key (r.provider or unknown, r.account or
+ * r.api_key_id or unknown); groups: key -> its record indices, keys in first-seen order; order:
+ * the keys in that order; ids: each record's key as its position in order. */
+static PyObject *py_accounts(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *records, *unknown;
+    if (!PyArg_ParseTuple(args, "O!O", &PyList_Type, &records, &unknown))
+        return NULL;
+    static PyObject *provider_name = NULL, *account_name = NULL, *key_name = NULL;
+    if (provider_name == NULL && ((provider_name = PyUnicode_InternFromString("provider")) == NULL
+                                  || (account_name = PyUnicode_InternFromString("account")) == NULL
+                                  || (key_name = PyUnicode_InternFromString("api_key_id")) == NULL))
+        return NULL;
+    int provider_index = record_field_index(provider_name), account_index = record_field_index(account_name),
+        key_index = record_field_index(key_name);
+    Py_ssize_t n = PyList_GET_SIZE(records);
+    PyObject *groups = PyDict_New(), *order = PyList_New(0), *ids = PyList_New(n), *id_of = PyDict_New(), *result = NULL;
+    if (groups == NULL || order == NULL || ids == NULL || id_of == NULL)
+        goto done;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *record = PyList_GET_ITEM(records, i), *provider = NULL, *who = NULL, *akey = NULL;
+        PyObject *raw = record_field(record, provider_name, provider_index);
+        if (raw != NULL) {
+            provider = or_default(raw, unknown);
+            Py_DECREF(raw);
+        }
+        if (provider != NULL && (raw = record_field(record, account_name, account_index)) != NULL) {
+            int truthy = PyObject_IsTrue(raw);
+            if (truthy > 0)
+                who = raw;
+            else {
+                Py_DECREF(raw);
+                if (truthy == 0 && (raw = record_field(record, key_name, key_index)) != NULL) {
+                    who = or_default(raw, unknown);
+                    Py_DECREF(raw);
+                }
+            }
+        }
+        if (who != NULL)
+            akey = PyTuple_Pack(2, provider, who);
+        Py_XDECREF(provider);
+        Py_XDECREF(who);
+        if (akey == NULL)
+            goto done;
+        PyObject *group = PyDict_GetItemWithError(groups, akey), *index = PyLong_FromSsize_t(i), *id;
+        int rc = index == NULL ? -1 : 0;
+        if (rc == 0 && group == NULL) {
+            if (PyErr_Occurred())
+                rc = -1;
+            else {
+                PyObject *fresh = PyList_New(0);
+                id = PyLong_FromSsize_t(PyList_GET_SIZE(order));
+                rc = fresh == NULL || id == NULL || PyList_Append(fresh, index) < 0 || PyDict_SetItem(groups, akey, fresh) < 0
+                     || PyDict_SetItem(id_of, akey, id) < 0 || PyList_Append(order, akey) < 0 ? -1 : 0;
+                Py_XDECREF(fresh);
+                Py_XDECREF(id);
+            }
+        } else if (rc == 0)
+            rc = PyList_Append(group, index);
+        if (rc == 0) {
+            id = PyDict_GetItemWithError(id_of, akey);
+            if (id == NULL)
+                rc = -1;
+            else
+                PyList_SET_ITEM(ids, i, Py_NewRef(id));
+        }
+        Py_XDECREF(index);
+        Py_DECREF(akey);
+        if (rc < 0)
+            goto done;
+    }
+    result = PyTuple_Pack(3, groups, order, ids);
+done:
+    Py_XDECREF(groups);
+    Py_XDECREF(order);
+    Py_XDECREF(ids);
+    Py_XDECREF(id_of);
+    return result;
+}
+
+/* attr_or(records, name, default) -> [getattr(r, name) or default for r in records] */
+static PyObject *py_attr_or(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *records, *name, *fallback;
+    if (!PyArg_ParseTuple(args, "O!UO", &PyList_Type, &records, &name, &fallback))
+        return NULL;
+    int index = record_field_index(name);
+    Py_ssize_t n = PyList_GET_SIZE(records);
+    PyObject *out = PyList_New(n);
+    for (Py_ssize_t i = 0; out != NULL && i < n; i++) {
+        PyObject *raw = record_field(PyList_GET_ITEM(records, i), name, index), *value = NULL;
+        if (raw != NULL) {
+            value = or_default(raw, fallback);
+            Py_DECREF(raw);
+        }
+        if (value == NULL)
+            Py_CLEAR(out);
+        else
+            PyList_SET_ITEM(out, i, value);
+    }
+    return out;
+}
+
+/* param_column(records, key): [r.params.get(key) for r in records] */
+static PyObject *py_param_column(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *records, *key;
+    if (!PyArg_ParseTuple(args, "O!O", &PyList_Type, &records, &key))
+        return NULL;
+    static PyObject *params_name = NULL, *get_name = NULL;
+    if (params_name == NULL && (params_name = PyUnicode_InternFromString("params")) == NULL)
+        return NULL;
+    if (get_name == NULL && (get_name = PyUnicode_InternFromString("get")) == NULL)
+        return NULL;
+    int index = record_field_index(params_name);
+    Py_ssize_t n = PyList_GET_SIZE(records);
+    PyObject *out = PyList_New(n);
+    for (Py_ssize_t i = 0; out != NULL && i < n; i++) {
+        PyObject *params = record_field(PyList_GET_ITEM(records, i), params_name, index), *value;
+        if (params == NULL) {
+            Py_CLEAR(out);
+            break;
+        }
+        if (PyDict_CheckExact(params)) {
+            value = PyDict_GetItemWithError(params, key);
+            if (value == NULL && PyErr_Occurred()) {
+                Py_DECREF(params);
+                Py_CLEAR(out);
+                break;
+            }
+            value = Py_NewRef(value != NULL ? value : Py_None);
+        } else
+            value = PyObject_CallMethodOneArg(params, get_name, key); /* a mappingproxy or any other mapping */
+        Py_DECREF(params);
+        if (value == NULL) {
+            Py_CLEAR(out);
+            break;
+        }
+        PyList_SET_ITEM(out, i, value);
+    }
+    return out;
+}
+
 static PyMethodDef methods[] = {
     {"configure", py_configure, METH_VARARGS,
      "configure(topic_starts: tuple[str, ...], head_chars, tail_chars): set before any other call"},
@@ -2017,6 +2066,8 @@ static PyMethodDef methods[] = {
      "compare(values, idx, op, arg) -> [i for i in idx if type(values[i]) in (int, float) and values[i] <op> arg]"},
     {"accounts", py_accounts, METH_VARARGS,
      "accounts(records, unknown) -> (groups, order, ids): Accumulator.add_batch's grouping by account"},
+    {"column", py_column, METH_VARARGS,
+     "column(records, name, lengths=False) -> [getattr(r, name) for r in records] (or their len())"},
     {"attr_or", py_attr_or, METH_VARARGS, "attr_or(records, name, default) -> [getattr(r, name) or default for r in records]"},
     {"param_column", py_param_column, METH_VARARGS, "param_column(records, key) -> [r.params.get(key) for r in records]"},
     {"blocks", py_blocks, METH_O, "blocks(template) -> features.blocks(template), for any str"},

@@ -220,24 +220,22 @@ class Columns:
 
 
 def _read_column(records: list[Any], field: str) -> list[Any]:
-    # map with attrgetter: the loop runs in C
+    # the loops run in C: the extension's (slot reads for LogRecord), else map with attrgetter
+    from compliance.signals.features import NATIVE
+
+    native = NATIVE if NATIVE is not None and type(records) is list else None
     if field in TEXT_FIELDS or field in ("model", "provider", "endpoint", "status", "format", "usage_in", "usage_out"):
-        return list(map(attrgetter(field), records))
+        return native.column(records, field) if native else list(map(attrgetter(field), records))
     if field == "account":
         return [r.account or r.api_key_id for r in records]
     if field == "api_key":
-        return list(map(attrgetter("api_key_id"), records))
+        return native.column(records, "api_key_id") if native else list(map(attrgetter("api_key_id"), records))
     if field.startswith("params."):
         key = field[7:]
-        from compliance.signals.features import NATIVE
-
-        if NATIVE is not None and type(records) is list:
-            return NATIVE.param_column(records, key)  # type: ignore[no-any-return]
-        return [r.params.get(key) for r in records]
-    if field == "prompt_chars":
-        return list(map(len, map(attrgetter("prompt"), records)))
-    if field == "response_chars":
-        return list(map(len, map(attrgetter("response"), records)))
+        return native.param_column(records, key) if native else [r.params.get(key) for r in records]
+    if field in ("prompt_chars", "response_chars"):
+        text = field.split("_")[0]
+        return native.column(records, text, True) if native else list(map(len, map(attrgetter(text), records)))
     raise KeyError(field)
 
 

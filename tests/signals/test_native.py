@@ -497,3 +497,19 @@ def test_accounts_and_attr_or_match_python(native) -> None:  # type: ignore[no-u
             assert native.attr_or(records, name, "(unknown)") == [getattr(r, name) or "(unknown)" for r in records]
     with pytest.raises(AttributeError):
         native.accounts([object()], "(unknown)")
+
+
+def test_column_matches_getattr(native) -> None:  # type: ignore[no-untyped-def]
+    """Columns read from LogRecord slots directly (other objects through getattr) equal getattr's."""
+    from types import SimpleNamespace
+
+    from compliance.sources.logs import iter_log_records
+
+    records = list(iter_log_records([str(p) for p in sorted(DATA.glob("*.jsonl"))], None))
+    records += [SimpleNamespace(prompt="abc", response="", model=None, timestamp=None, params={}, status="ok")]
+    assert len(records) > 30
+    for name in ("prompt", "response", "model", "timestamp", "params", "status"):
+        assert native.column(records, name) == [getattr(r, name) for r in records]
+    assert native.column(records, "prompt", True) == [len(r.prompt) for r in records]
+    with pytest.raises(AttributeError):
+        native.column(records, "no_such_field")
