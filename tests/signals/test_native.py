@@ -161,6 +161,22 @@ def _table_state(table):  # type: ignore[no-untyped-def]
             table.overflow)
 
 
+def _with_and_without_c(native, monkeypatch: pytest.MonkeyPatch, method: str, items: list):  # type: ignore[no-untyped-def, type-arg]
+    """Two TemplateTables given the same items through `method`, one with the C extension and one
+    without; they must end in the same state. Returns the first."""
+    from compliance.signals import accumulate
+    from compliance.signals.accumulate import TemplateTable
+
+    with_c, python = TemplateTable(), TemplateTable()
+    for item in items:
+        getattr(with_c, method)(item)
+        monkeypatch.setattr(accumulate, "NATIVE", None)
+        getattr(python, method)(item)
+        monkeypatch.setattr(accumulate, "NATIVE", native)
+    assert _table_state(with_c) == _table_state(python)
+    return with_c
+
+
 def _template_stream(rng: random.Random, n: int) -> list:  # type: ignore[type-arg]
     """Templates with repeats, near-duplicates (fuzzy matches through a shared block), short ones
     (both blocks equal), spaces in odd places, non-ASCII, and enough unique ones to evict."""
@@ -189,22 +205,15 @@ def _template_stream(rng: random.Random, n: int) -> list:  # type: ignore[type-a
 def test_template_table_add_many_matches_python(native, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     """The C loop of TemplateTable.add_many leaves each table exactly as the Python loop does:
     counts, aliases and blocks in the same order, evictions and overflow included."""
-    from compliance.signals import accumulate
     from compliance.signals.accumulate import TemplateTable
 
     rng = random.Random(11)
     evicted = aliased = 0
     monkeypatch.setattr(TemplateTable, "CAP", 40)  # small, so that eviction and overflow happen often
-    for round_ in range(60):
+    for _ in range(60):
         stream = _template_stream(rng, rng.choice((10, 100, 400)))
         batches = [stream[i:i + rng.randint(1, 60)] for i in range(0, len(stream), 60)]
-        with_c, python = TemplateTable(), TemplateTable()
-        for batch in batches:
-            with_c.add_many(batch)
-            monkeypatch.setattr(accumulate, "NATIVE", None)
-            python.add_many(batch)
-            monkeypatch.setattr(accumulate, "NATIVE", native)
-        assert _table_state(with_c) == _table_state(python), round_
+        with_c = _with_and_without_c(native, monkeypatch, "add_many", batches)
         evicted += with_c.evicted
         aliased += len(with_c.alias)
     assert evicted and aliased  # the stream reached both Python-only steps
@@ -452,13 +461,12 @@ def test_similar_matches_python(native, monkeypatch: pytest.MonkeyPatch) -> None
 def test_template_table_merge_matches_python(native, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     """TemplateTable.merge in C (table_add with a count per template) leaves the table the Python
     loop of add(template, count) leaves: repeats, aliases, fuzzy matches, evictions, overflow."""
-    from compliance.signals import accumulate
     from compliance.signals.accumulate import TemplateTable
 
     monkeypatch.setattr(TemplateTable, "CAP", 40)
     rng = random.Random(17)
     evicted = aliased = 0
-    for round_ in range(80):
+    for _ in range(80):
         stream = _template_stream(rng, rng.choice((40, 200, 600)))  # one stream cut into parts: near-duplicates across parts
         cuts = sorted(rng.sample(range(1, len(stream)), rng.randint(1, 4)))
         parts = []
@@ -466,13 +474,7 @@ def test_template_table_merge_matches_python(native, monkeypatch: pytest.MonkeyP
             part = TemplateTable()
             part.add_many(stream[begin:end])
             parts.append(part)
-        with_c, python = TemplateTable(), TemplateTable()
-        for part in parts:
-            with_c.merge(part)
-            monkeypatch.setattr(accumulate, "NATIVE", None)
-            python.merge(part)
-            monkeypatch.setattr(accumulate, "NATIVE", native)
-        assert _table_state(with_c) == _table_state(python), round_
+        with_c = _with_and_without_c(native, monkeypatch, "merge", parts)
         evicted += with_c.evicted
         aliased += len(with_c.alias)
     assert evicted and aliased
