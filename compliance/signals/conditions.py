@@ -139,20 +139,25 @@ class Columns:
             found = self._cols[field] = _read_column(self.records, field)
         return found
 
-    def templates(self, idx: list[int]) -> list[str | None]:
-        """Prompt templates (features.template_of), indexed by record: those of the records in idx
-        are computed, together, the first time any of them is asked for."""
-        found = self._templates
+    def _derived(self, slot: str, idx: list[int], compute: Callable[[list[int]], list[Any]]) -> list[Any]:
+        """A derived column indexed by record (None: not computed yet): the values of the records in
+        idx are computed together, by compute(missing indices), the first time any is asked for."""
+        found = getattr(self, slot)
         if found is None:
-            found = self._templates = [None] * self.n
+            found = [None] * self.n
+            setattr(self, slot, found)
         missing = [i for i in idx if found[i] is None]
         if missing:
-            from compliance.signals.features import templates_of
+            for i, value in zip(missing, compute(missing)):
+                found[i] = value
+        return found  # type: ignore[no-any-return]
 
-            records = self.records
-            for i, template in zip(missing, templates_of([records[i].prompt for i in missing])):
-                found[i] = template
-        return found
+    def templates(self, idx: list[int]) -> list[str | None]:
+        """Prompt templates (features.template_of), indexed by record."""
+        from compliance.signals.features import templates_of
+
+        records = self.records
+        return self._derived("_templates", idx, lambda missing: templates_of([records[i].prompt for i in missing]))
 
     def topics(self, idx: list[int]) -> dict[int, Any]:
         """The prompt topics (features.topic_of) of the records in idx, computed together."""
@@ -166,33 +171,19 @@ class Columns:
         return topics
 
     def prompt_labels(self, idx: list[int]) -> list[frozenset[str] | None]:
-        """The lemma-test labels of the prompt templates (LemmaMatcher.template_labels), indexed by
-        record: those of the records in idx are looked up the first time any of them is asked for."""
-        found = self._labels
-        if found is None:
-            found = self._labels = [None] * self.n
-        missing = [i for i in idx if found[i] is None]
-        if missing:
+        """The lemma-test labels of the prompt templates (LemmaMatcher.template_labels), indexed by record."""
+        def look_up(missing: list[int]) -> list[frozenset[str]]:
             templates = self.templates(missing)
             labels = self.lemmas.template_labels  # type: ignore[union-attr]
-            for i in missing:
-                found[i] = labels(templates[i])  # type: ignore[arg-type]
-        return found
+            return [labels(templates[i]) for i in missing]  # type: ignore[arg-type]
+        return self._derived("_labels", idx, look_up)
 
     def prompt_words(self, idx: list[int]) -> list[int | None]:
-        """Words in the first 4,000 characters of the prompts, indexed by record: those of the records
-        in idx are counted, together, the first time any of them is asked for."""
-        words = self._words
-        if words is None:
-            words = self._words = [None] * self.n
-        missing = [i for i in idx if words[i] is None]
-        if missing:
-            from compliance.signals.features import word_counts
+        """Words in the first 4,000 characters of the prompts, indexed by record."""
+        from compliance.signals.features import word_counts
 
-            records = self.records
-            for i, count in zip(missing, word_counts([records[i].prompt[:4000] for i in missing])):
-                words[i] = count
-        return words
+        records = self.records
+        return self._derived("_words", idx, lambda missing: word_counts([records[i].prompt[:4000] for i in missing]))
 
     def text_template(self, field: str, i: int) -> str:
         if field == "prompt":
