@@ -58,6 +58,7 @@ class Accumulator:
                 accounts[akey] = AccountState(*akey)
         column = NATIVE.column if NATIVE is not None and type(records) is list else _column
         times = column(records, "timestamp")
+        days: list[Any]
         try:
             days = list(map(datetime.date, times))  # the loop in C
         except TypeError:  # records without a timestamp

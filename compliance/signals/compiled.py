@@ -9,8 +9,8 @@ without a prefilter are evaluated on every record and must stay cheap (field tes
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from compliance.errors import InputError
@@ -241,15 +241,14 @@ class SignalSet:
         return c, out
 
 
-def _literal_scanner(literals: list[str], fallback: Callable[[str], Any]) -> Callable[[str], Any] | None:
+def _literal_scanner(literals: list[str], fallback: Callable[[str], Any]) -> Any:
     """The C extension's one-pass scanner for ASCII texts (the same answers as the RE2 set, which
     it calls for other texts), or None: no extension, or a literal that isn't ASCII."""
     from compliance.signals.features import NATIVE
 
     if NATIVE is None or not all(literal.isascii() for literal in literals):
         return None
-    scanner: Callable[[str], Any] = NATIVE.LiteralSet(list(literals), fallback)
-    return scanner
+    return NATIVE.LiteralSet(list(literals), fallback)  # callable: text -> literal indices; .passing(columns, routes)
 
 
 def load_signals(extra_dirs: list[Path] | None = None, include_bundled: bool = True, root: Path | None = None) -> SignalSet:

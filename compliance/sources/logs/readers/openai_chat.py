@@ -240,10 +240,10 @@ _DECODE_ERRORS = (msgspec.DecodeError, RecursionError)
 
 
 def _native_lines() -> Any:
-    if _CHAT_RECORD is None:
-        return None
     from compliance.signals.features import NATIVE
 
+    if _CHAT_RECORD is None or NATIVE is None:
+        return None
     chat_lines = NATIVE.chat_lines
 
     def fast_lines(lines: list[bytes], start: int, path: str, line: int, pos: int, end: int,
