@@ -1210,7 +1210,10 @@ static PyObject *chat_record(PyObject *env, PyObject *path, PyObject *line) {
         PyErr_Clear(); /* _from_envelope raises it again, and the general reader reports it */
         LEAVE();
     }
-    PyObject *tzinfo = PyObject_GetAttrString(ts, "tzinfo");
+    static PyObject *tzinfo_name = NULL;
+    if (tzinfo_name == NULL && (tzinfo_name = PyUnicode_InternFromString("tzinfo")) == NULL)
+        goto error;
+    PyObject *tzinfo = PyObject_GetAttr(ts, tzinfo_name);
     if (tzinfo == NULL)
         goto error;
     Py_DECREF(tzinfo); /* only compared */
