@@ -107,13 +107,6 @@ def current() -> LabelService | None:
     return _service
 
 
-def stop() -> None:
-    global _service
-    if _service is not None:
-        _service.close()
-        _service = None
-
-
 def patterns_key(patterns: dict[str, list[Any]]) -> str:
     """A name for a set of lemma patterns (labels and patterns), the same in every process."""
     return hashlib.blake2b(json.dumps(patterns, sort_keys=True).encode(), digest_size=16).hexdigest()

@@ -186,8 +186,7 @@ class Columns:
         return self._derived("_words", idx, lambda missing: word_counts([records[i].prompt[:4000] for i in missing]))
 
     def text_template(self, field: str, i: int) -> str:
-        if field == "prompt":
-            return self.templates([i])[i]  # type: ignore[return-value]
+        """The template of a field other than the prompt (the prompt's are made per batch: templates())."""
         text = getattr(self.records[i], field) or ""
         found = _OTHER_TEMPLATES.get(text)
         if found is None:  # system prompts repeat: their templates are cached (template_of is pure)

@@ -5,7 +5,7 @@ seeds, a topic ("about photosynthesis"). Blanking those slots turns the prompts 
 into one *template*; near-duplicate detection then compares templates, not prompts. Only the
 first MAX_CHARS characters are read, so the cost per record is bounded.
 
-The functions over many texts (`templates_of`, `topics_of`) and `word_count` use the optional C
+The functions over many texts (`templates_of`, `topics_of`, `word_counts`) use the optional C
 extension `_native` (compliance/signals/_native.c, built when the package is installed on a
 machine with a C compiler) for ASCII texts; every other text, and every text when the extension
 is missing or TOS_CHECK_PURE_PYTHON=1 is set, goes through the Python functions here, which are
@@ -188,17 +188,8 @@ NATIVE = _load_native()
 blocks: Callable[[str], tuple[str, str]] = NATIVE.blocks if NATIVE is not None else _blocks
 
 
-def word_count(text: str) -> int:
-    """`len(text.split())`."""
-    if NATIVE is not None:
-        count: int = NATIVE.word_count(text)
-        if count >= 0:
-            return count
-    return _word_count(text)
-
-
 def word_counts(texts: list[str]) -> list[int]:
-    """`[word_count(t) for t in texts]`."""
+    """`[len(t.split()) for t in texts]`."""
     if NATIVE is None:
         return [_word_count(t) for t in texts]
     return _with_python(NATIVE.word_counts(texts), -1, texts, lambda rest: [_word_count(t) for t in rest])

@@ -22,11 +22,10 @@ from compliance.signals.compiled import SignalSet
 from compliance.signals.evaluate import AccountResult, Cluster, evaluate
 from compliance.signals.progress import Progress
 from compliance.sources.logs import ReadStats
-from compliance.sources.logs.partitions import CHUNK_BYTES, Partition, plan, read_partition_batches
+from compliance.sources.logs.partitions import BATCH, CHUNK_BYTES, Partition, plan, read_partition_batches
 from compliance.sources.logs.streams import STDIN
 
 PARALLEL_MIN_BYTES = 8 << 20
-BATCH = 2048  # records evaluated together (compliance/signals/collect.py: Accumulator.add_batch)
 GC_YOUNG = 20_000  # allocations between young-generation collections while reading (CPython's default: 700)
 
 _worker_signals: SignalSet | None = None

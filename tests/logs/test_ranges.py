@@ -18,7 +18,7 @@ import pytest
 
 from compliance.sources.logs import ReadStats, iter_log_records
 from compliance.sources.logs import partitions
-from compliance.sources.logs.partitions import plan, read_partition, read_partition_batches
+from compliance.sources.logs.partitions import plan, read_partition_batches
 
 from .test_fast_parse import PLAIN
 
@@ -58,7 +58,7 @@ def _read_all(path: Path, chunk_bytes: int) -> tuple[list, ReadStats]:  # type: 
     offset = 0
     for part in layout.partitions:
         part_stats = ReadStats()
-        got = list(read_partition(part, part_stats))
+        got = [record for batch in read_partition_batches(part, part_stats) for record in batch]
         shift = offset if part.is_range else 0
         records += [replace(r, source=replace(r.source, line=r.source.line + shift)) for r in got]
         stats.skipped += [(p, line + shift, why) for p, line, why in part_stats.skipped]

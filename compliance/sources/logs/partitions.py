@@ -33,7 +33,7 @@ _FAST_PARSERS = {_OPENAI_CHAT: _openai_chat_fast}
 # decoder takes, up to the first it doesn't. Missing where the extension isn't built.
 _FAST_LINES = {_OPENAI_CHAT: _openai_chat_lines} if _openai_chat_lines is not None else {}
 _READ_HINT = 1 << 20  # bytes of lines read at a time
-BATCH = 2048  # records handed on at a time
+BATCH = 2048  # records handed on, and folded (compliance/signals/collect.py: Accumulator.add_batch), at a time
 _HEAD_BYTES = 64
 
 
@@ -115,14 +115,9 @@ def plan(paths: list[str], log_format: str | None, stats: ReadStats, chunk_bytes
     return out
 
 
-def read_partition(part: Partition, stats: ReadStats) -> Iterator[LogRecord]:
-    """Records of one partition; range line numbers are local (1 = first line owned)."""
-    for batch in read_partition_batches(part, stats):
-        yield from batch
-
-
 def read_partition_batches(part: Partition, stats: ReadStats) -> Iterator[list[LogRecord]]:
-    """`read_partition` in lists of up to BATCH records (a range hands on each chunk of lines it read)."""
+    """The records of one partition, in lists of up to BATCH records (a range hands on each chunk of
+    lines it read); range line numbers are local (1 = first line owned)."""
     if part.is_range:
         yield from _read_range(part, stats)
         return
