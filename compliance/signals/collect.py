@@ -49,22 +49,22 @@ class Accumulator:
         if not records:
             return
         accounts = self.accounts
+        native = NATIVE if NATIVE is not None and type(records) is list else None  # the C loops take lists
         # records by account (provider, account or key), in first-seen order, and each record's account
         # as a small int (its position in `order`): ints hash and count faster than key tuples
-        groups, order, ids = (NATIVE.accounts(records, UNKNOWN) if NATIVE is not None and type(records) is list
-                              else _accounts(records))
+        groups, order, ids = native.accounts(records, UNKNOWN) if native else _accounts(records)
         for akey in order:
             if akey not in accounts:
                 accounts[akey] = AccountState(*akey)
-        column = NATIVE.column if NATIVE is not None and type(records) is list else _column
+        column = native.column if native else _column
         times = column(records, "timestamp")
         days: list[Any]
         try:
             days = list(map(datetime.date, times))  # the loop in C
         except TypeError:  # records without a timestamp
             days = [ts.date() if ts is not None else None for ts in times]
-        if NATIVE is not None and type(records) is list:
-            models, keys = NATIVE.attr_or(records, "model", UNKNOWN), NATIVE.attr_or(records, "api_key_id", UNKNOWN)
+        if native:
+            models, keys = native.attr_or(records, "model", UNKNOWN), native.attr_or(records, "api_key_id", UNKNOWN)
         else:
             models = [r.model or UNKNOWN for r in records]
             keys = [r.api_key_id or UNKNOWN for r in records]

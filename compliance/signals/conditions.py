@@ -314,9 +314,15 @@ class LemmaMatcher:
 
         remote = service.current()
         if remote is not None and self._patterns:
-            if self._key is None:
-                self._key = service.patterns_key(self._patterns)
-            remote.prepare(self._key, self._patterns)
+            remote.prepare(self._service_key(), self._patterns)
+
+    def _service_key(self) -> str:
+        """The patterns' name for the lemma-label service (computed once; add() resets it)."""
+        if self._key is None:
+            from compliance.nlp.service import patterns_key
+
+            self._key = patterns_key(self._patterns)
+        return self._key
 
     def labels(self, text: str) -> frozenset[str]:
         """Labels of the lemma tests that match `text` (cached: templates repeat). Asked of the
@@ -330,9 +336,7 @@ class LemmaMatcher:
 
             remote = service.current()
             if remote is not None:
-                if self._key is None:
-                    self._key = service.patterns_key(self._patterns)
-                found = remote.labels(self._key, self._patterns, text)
+                found = remote.labels(self._service_key(), self._patterns, text)
             if found is None:
                 self._built = self._build()
         if found is None:
