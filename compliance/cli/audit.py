@@ -39,7 +39,9 @@ def audit(
     """Rank the accounts in API logs by how much they look like output extraction for training."""
     from compliance.nlp import service
 
-    service.start()  # spaCy loads in a helper while this process imports, loads packs and plans
+    # spaCy loads in a helper while this process imports, loads packs and plans (the tos-check script
+    # started it already in compliance/entry.py; this covers other callers of the CLI app)
+    service.start()
     from compliance.signals.compiled import load_signals
     from compliance.signals.report import audit_data, render
     from compliance.signals.runner import analyse
